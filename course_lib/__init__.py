@@ -1,0 +1,36 @@
+"""course_lib: the shared library of the Customer Service Workbook.
+
+Trainee-facing calls, one per exercise type, plus one self-check::
+
+    from course_lib import brainstorm, check
+    brainstorm("m1-brainstorm")   # the widget; answers save to ./answers/
+    check("m1-brainstorm")        # prints feedback, returns the score
+
+Widgets are imported lazily so that grading code (``course_lib.grading``)
+never pulls in ipywidgets or matplotlib.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+__all__ = ["__version__", "brainstorm", "check"]
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from .exercises.brainstorm import brainstorm
+    from .selfcheck import check
+
+_LAZY = {
+    "brainstorm": ("course_lib.exercises.brainstorm", "brainstorm"),
+    "check": ("course_lib.selfcheck", "check"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        module_name, attr = _LAZY[name]
+        return getattr(importlib.import_module(module_name), attr)
+    raise AttributeError(f"module 'course_lib' has no attribute {name!r}")

@@ -1,0 +1,71 @@
+"""Grade an exercise from its saved answers: shared by the self-check and nbgrader.
+
+Pure Python (no widgets, no matplotlib) so the grader stays fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .model import Exercise, load_exercise
+from .scoring import Result
+from .scoring import brainstorm as brainstorm_scoring
+from .store import DEFAULT_ANSWERS_DIR, AnswerStore, CorruptAnswersError, SavedAnswer
+
+__all__ = ["Graded", "grade_saved"]
+
+# exercise type -> (parse the saved answer, score it)
+_SCORERS: dict[str, tuple[Callable[[Any], Any], Callable[[Any, Any], Result]]] = {
+    "brainstorm": (brainstorm_scoring.parse_answer, brainstorm_scoring.score),
+}
+
+
+@dataclass(frozen=True)
+class Graded:
+    """An exercise graded from its answers file."""
+
+    exercise: Exercise
+    result: Result
+    saved: SavedAnswer | None
+    problem: str | None = None
+
+    @property
+    def score(self) -> float:
+        """The score on the exercise's own cell points."""
+        return self.result.scaled(self.exercise.points)
+
+    def report(self, *, cell_points: float | None = None, heading: str = "") -> str:
+        """Plain-text feedback: what was saved, what counted, the score."""
+        points = self.exercise.points if cell_points is None else cell_points
+        when = (
+            f"saved {self.saved.saved_at.astimezone():%Y-%m-%d %H:%M}" if self.saved else "nothing saved yet"
+        )
+        lines = [heading or f"{self.exercise.title} — {when}"]
+        if self.problem:
+            lines.append(self.problem)
+        lines += [*self.result.answer_lines, "", *self.result.feedback, ""]
+        lines.append(f"Score: {self.result.scaled(points):g} of {points:g} points")
+        return "\n".join(lines)
+
+
+def grade_saved(
+    exercise_id: str, answers_dir: Path | str = DEFAULT_ANSWERS_DIR, *, quarantine: bool = True
+) -> Graded:
+    """Load the answer of ``exercise_id`` from ``answers_dir`` and score it.
+
+    A missing answer scores 0; a corrupt one scores 0 with the reason in
+    ``problem`` (and, with ``quarantine``, the file is moved aside).
+    """
+    exercise = load_exercise(exercise_id)
+    parse, score = _SCORERS[exercise.type]
+    store = AnswerStore(answers_dir)
+    problem = None
+    try:
+        saved = store.load(exercise_id, parse=parse, quarantine=quarantine)
+    except CorruptAnswersError as exc:
+        saved, problem = None, str(exc)
+    answer = saved.answer if saved else parse([])
+    return Graded(exercise, score(exercise, answer), saved, problem)

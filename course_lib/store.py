@@ -1,0 +1,130 @@
+"""Answer store: one JSON file per exercise, beside the notebook.
+
+Writes are atomic (temporary file, fsync, ``os.replace``), so a process killed
+mid-save leaves the previous answer intact. A file that cannot be read is moved
+aside (never overwritten) and reported with :class:`CorruptAnswersError`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+__all__ = ["DEFAULT_ANSWERS_DIR", "AnswerStore", "CorruptAnswersError", "SavedAnswer"]
+
+DEFAULT_ANSWERS_DIR = "answers"
+FORMAT_VERSION = 1
+
+
+class CorruptAnswersError(RuntimeError):
+    """A saved answers file could not be read; it has been moved to ``moved_to``."""
+
+    def __init__(self, path: Path, reason: str, moved_to: Path | None) -> None:
+        self.path, self.reason, self.moved_to = path, reason, moved_to
+        where = f"it was kept as {moved_to.name}" if moved_to else "it was left in place"
+        super().__init__(
+            f"Your saved answers in {path} could not be read ({reason}); {where}. "
+            "New answers will be saved to a fresh file. Ask your instructor if you need the old ones."
+        )
+
+
+@dataclass(frozen=True)
+class SavedAnswer:
+    """An exercise's answer as last saved."""
+
+    exercise_id: str
+    answer: Any
+    saved_at: datetime
+
+    def describe_time(self) -> str:
+        """Local wall-clock time of the save, e.g. '10:42'."""
+        return self.saved_at.astimezone().strftime("%H:%M")
+
+
+class AnswerStore:
+    """Saves and loads exercise answers in ``directory`` (default ``./answers``)."""
+
+    def __init__(self, directory: Path | str = DEFAULT_ANSWERS_DIR) -> None:
+        self.directory = Path(directory)
+
+    def path(self, exercise_id: str) -> Path:
+        return self.directory / f"{exercise_id}.json"
+
+    def save(self, exercise_id: str, answer: Any) -> SavedAnswer:
+        """Atomically replace the saved answer of ``exercise_id``."""
+        saved = SavedAnswer(exercise_id, answer, datetime.now(timezone.utc))
+        record = {
+            "format": FORMAT_VERSION,
+            "exercise": exercise_id,
+            "saved_at": saved.saved_at.isoformat(),
+            "answer": answer,
+        }
+        self.directory.mkdir(parents=True, exist_ok=True)
+        target = self.path(exercise_id)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=self.directory)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(record, handle, ensure_ascii=False, indent=1)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp_name, target)
+        except BaseException:
+            Path(tmp_name).unlink(missing_ok=True)
+            raise
+        return saved
+
+    def load(
+        self,
+        exercise_id: str,
+        *,
+        parse: Callable[[Any], Any] | None = None,
+        quarantine: bool = True,
+    ) -> SavedAnswer | None:
+        """The saved answer, or None if nothing was saved yet.
+
+        ``parse`` checks the answer's shape (raising ValueError) and may convert
+        it. With ``quarantine`` a corrupt file is renamed aside before the error
+        is raised, so the next save cannot overwrite it.
+        """
+        target = self.path(exercise_id)
+        try:
+            raw = target.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+        try:
+            saved = self._parse(exercise_id, raw)
+            if parse is not None:
+                saved = SavedAnswer(exercise_id, parse(saved.answer), saved.saved_at)
+            return saved
+        except (ValueError, KeyError, TypeError) as exc:
+            moved_to = self._move_aside(target) if quarantine else None
+            raise CorruptAnswersError(target, str(exc) or type(exc).__name__, moved_to) from None
+
+    @staticmethod
+    def _parse(exercise_id: str, raw: str) -> SavedAnswer:
+        record = json.loads(raw)
+        if not isinstance(record, dict):
+            raise ValueError("not a JSON object")
+        if record.get("format") != FORMAT_VERSION:
+            raise ValueError(f"unknown format {record.get('format')!r}")
+        if record.get("exercise") != exercise_id:
+            raise ValueError(f"file belongs to exercise {record.get('exercise')!r}")
+        saved_at = datetime.fromisoformat(record["saved_at"])
+        return SavedAnswer(exercise_id, record["answer"], saved_at)
+
+    @staticmethod
+    def _move_aside(target: Path) -> Path:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        for n in range(1000):
+            suffix = f".corrupt-{stamp}" + (f"-{n}" if n else "")
+            aside = target.with_name(target.name + suffix)
+            if not aside.exists():
+                target.rename(aside)
+                return aside
+        raise RuntimeError(f"too many corrupt copies of {target}")

@@ -1,0 +1,64 @@
+"""nbgrader configuration for the Customer Service Workbook.
+
+solutions/  is the instructor's source; exercises/ is the generated release.
+Run nbgrader from this folder (the project's commands do).
+"""
+
+import os
+import sys
+
+from nbconvert.preprocessors import ClearMetadataPreprocessor
+from nbgrader.preprocessors import (
+    AssignLatePenalties,
+    CheckCellMetadata,
+    ClearHiddenTests,
+    Execute,
+    GetGrades,
+    IgnorePattern,
+    LimitOutput,
+    SaveAutoGrades,
+)
+
+from course_lib.nbgrader_plugins import TrustedWidgetScores, protected_answer_files
+
+c = get_config()  # noqa: F821 - provided by traitlets when this file is loaded
+
+# nbgrader runs `alembic` by name when it first builds gradebook.db. Put this
+# interpreter's bin/ first on PATH so it is found even in a shell where the
+# project's environment is not activated (otherwise a half-built db is left).
+_bindir = os.path.dirname(sys.executable)
+if _bindir not in os.environ.get("PATH", "").split(os.pathsep):
+    os.environ["PATH"] = _bindir + os.pathsep + os.environ.get("PATH", "")
+
+c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
+c.CourseDirectory.course_id = "customer-service"
+c.CourseDirectory.source_directory = "solutions"
+c.CourseDirectory.release_directory = "exercises"
+# The default "solution" would sit confusingly beside "solutions/".
+c.CourseDirectory.solution_directory = "instructor-solutions"
+c.CourseDirectory.db_url = "sqlite:///" + os.path.join(c.CourseDirectory.root, "gradebook.db")
+
+# Widget answers live in answers/<exercise-id>.json beside each notebook. Those
+# files must never be replaced by instructor copies at autograde.
+c.Autograde.exclude_overwriting = protected_answer_files(
+    os.path.join(c.CourseDirectory.root, c.CourseDirectory.source_directory)
+)
+
+# Re-score widget exercises in the grader's process, after execution and
+# before the grades are saved.
+c.Autograde.autograde_preprocessors = [
+    Execute,
+    IgnorePattern,
+    ClearMetadataPreprocessor,
+    LimitOutput,
+    TrustedWidgetScores,
+    SaveAutoGrades,
+    AssignLatePenalties,
+    CheckCellMetadata,
+]
+c.Execute.timeout = 120
+
+# Feedback: hide hidden tests and sanitize any HTML a trainee produced.
+c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor"]
+c.HTMLExporter.sanitize_html = True
+c.ClearHiddenTests.enforce_metadata = False
