@@ -19,7 +19,7 @@ from nbgrader.preprocessors import (
     SaveAutoGrades,
 )
 
-from course_lib.nbgrader_plugins import TrustedWidgetScores, protected_answer_files
+from course_lib.nbgrader_plugins import FEEDBACK_TEMPLATE_DIRS, TrustedWidgetScores, protected_answer_files
 
 c = get_config()  # noqa: F821 - provided by traitlets when this file is loaded
 
@@ -61,4 +61,8 @@ c.Execute.timeout = 120
 # Feedback: hide hidden tests and sanitize any HTML a trainee produced.
 c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor"]
 c.HTMLExporter.sanitize_html = True
+# nbgrader's feedback template skips sanitizing Markdown (written answers); ours does not.
+c.HTMLExporter.extra_template_basedirs = FEEDBACK_TEMPLATE_DIRS
+c.HTMLExporter.template_name = "course_feedback"
+c.HTMLExporter.template_file = "course_feedback.html.j2"
 c.ClearHiddenTests.enforce_metadata = False

@@ -67,5 +67,8 @@ def grade_saved(
         saved = store.load(exercise_id, parse=parse, quarantine=quarantine)
     except CorruptAnswersError as exc:
         saved, problem = None, str(exc)
+    if saved is None and problem is None and (kept := store.quarantined(exercise_id)):
+        names = ", ".join(p.name for p in kept)
+        problem = f"An earlier answers file could not be read and was kept aside as {names}."
     answer = saved.answer if saved else parse([])
     return Graded(exercise, score(exercise, answer), saved, problem)

@@ -56,6 +56,10 @@ class AnswerStore:
     def path(self, exercise_id: str) -> Path:
         return self.directory / f"{exercise_id}.json"
 
+    def quarantined(self, exercise_id: str) -> list[Path]:
+        """Corrupt answers files of ``exercise_id`` that were moved aside, oldest first."""
+        return sorted(self.directory.glob(f"{exercise_id}.json.corrupt-*"))
+
     def save(self, exercise_id: str, answer: Any) -> SavedAnswer:
         """Atomically replace the saved answer of ``exercise_id``."""
         saved = SavedAnswer(exercise_id, answer, datetime.now(timezone.utc))

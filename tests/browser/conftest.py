@@ -1,0 +1,207 @@
+"""Fixtures for the real-browser tests: a throwaway JupyterLab server and headless Chromium.
+
+The server runs on 127.0.0.1 with a random token in a temporary copy of the
+exercise folder, with its own config, runtime, settings and IPython dirs, so the
+tests never touch the repository or the user's Jupyter setup. Lab extensions and
+kernels are still found in ``sys.prefix/share/jupyter``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import secrets
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS_DIR = REPO_ROOT / "test-artifacts"
+SERVER_START_TIMEOUT = 90  # seconds; a cold JupyterLab start is slow on a small machine
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+
+@dataclass(frozen=True)
+class LabServer:
+    url: str  # http://127.0.0.1:PORT (no trailing slash)
+    token: str
+    root: Path  # the server's root_dir: a temporary copy of the exercise folder
+    log: Path
+
+    def lab_url(self, path: str) -> str:
+        return f"{self.url}/lab/tree/{path}?token={self.token}"
+
+    def log_text(self) -> str:
+        try:
+            return self.log.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return "(no server log)"
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _server_answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        return False
+
+
+def _quiet_lab_settings(settings_dir: Path) -> None:
+    """User settings that keep JupyterLab offline and free of first-run toasts."""
+    notification = settings_dir / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings"
+    notification.parent.mkdir(parents=True, exist_ok=True)
+    notification.write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}), encoding="utf-8")
+
+
+def start_lab(exercise_dir: Path, work: Path) -> Iterator[LabServer]:
+    """Copy ``exercise_dir`` into ``work/root``, serve it with JupyterLab, stop it afterwards."""
+    root = work / "root"
+    shutil.copytree(exercise_dir, root)
+    config_dir, runtime_dir, ipython_dir = work / "jupyter-config", work / "jupyter-runtime", work / "ipython"
+    notary_dir = work / "jupyter-notary"
+    settings_dir, workspaces_dir = config_dir / "lab" / "user-settings", config_dir / "lab" / "workspaces"
+    for folder in (config_dir, runtime_dir, ipython_dir, workspaces_dir, notary_dir):
+        folder.mkdir(parents=True, exist_ok=True)
+    _quiet_lab_settings(settings_dir)
+
+    env = os.environ.copy()
+    venv_bin = str(Path(sys.executable).parent)
+    env["PATH"] = venv_bin + os.pathsep + env.get("PATH", "")
+    # Isolate config and runtime only: JUPYTER_DATA_DIR stays default so the lab
+    # extensions and kernelspec in sys.prefix/share/jupyter are still found.
+    env["JUPYTER_CONFIG_DIR"] = str(config_dir)
+    env["JUPYTER_RUNTIME_DIR"] = str(runtime_dir)
+    env["IPYTHONDIR"] = str(ipython_dir)
+    env.pop("JUPYTER_TOKEN", None)
+    env["PYTHONUNBUFFERED"] = "1"
+
+    port, token = _free_port(), secrets.token_hex(16)
+    url = f"http://127.0.0.1:{port}"
+    command = [
+        sys.executable, "-m", "jupyter", "lab",
+        "--no-browser", "--allow-root", "--ip=127.0.0.1", f"--port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}",
+        "--ServerApp.open_browser=False",
+        "--ServerApp.terminals_enabled=False",
+        "--LabApp.news_url=",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        "--LabApp.extension_manager=readonly",
+        f"--LabApp.user_settings_dir={settings_dir}",
+        f"--LabApp.workspaces_dir={workspaces_dir}",
+        # notebook signatures go to the temp dir, not ~/.local/share/jupyter
+        f"--NotebookNotary.data_dir={notary_dir}",
+    ]  # fmt: skip
+    log_path = work / "jupyter-lab.log"
+    server = LabServer(url=url, token=token, root=root, log=log_path)
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            command, cwd=root, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT
+        )
+    try:
+        deadline = time.monotonic() + SERVER_START_TIMEOUT
+        status_url = f"{url}/api/status?token={token}"
+        while not _server_answers(status_url):
+            if process.poll() is not None:
+                pytest.fail(f"JupyterLab exited with {process.returncode}:\n{server.log_text()}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"JupyterLab did not answer within {SERVER_START_TIMEOUT}s:\n{server.log_text()}")
+            time.sleep(0.25)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def module1_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
+    """JupyterLab serving a temporary copy of exercises/module1/."""
+    yield from start_lab(REPO_ROOT / "exercises" / "module1", tmp_path_factory.mktemp("module1-lab"))
+
+
+def _chromium_path() -> str:
+    path = shutil.which("chromium") or "/usr/bin/chromium"
+    if os.path.exists(path):
+        return path
+    if os.environ.get("CI") == "true":
+        pytest.fail("chromium is required in CI")
+    pytest.skip("chromium not found (install Debian's chromium to run the browser tests)")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Headless Debian Chromium driven by sync Playwright (never a downloaded browser)."""
+    executable = _chromium_path()
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        if os.environ.get("CI") == "true":
+            pytest.fail("playwright is required in CI")
+        pytest.skip("playwright is not installed")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def _local_only(route) -> None:
+    host = urlsplit(route.request.url).hostname
+    if host in LOCAL_HOSTS or route.request.url.startswith(("data:", "blob:")):
+        route.continue_()
+    else:
+        route.abort()
+
+
+@pytest.fixture
+def page(browser, request: pytest.FixtureRequest) -> Iterator[object]:
+    """A page in a fresh context that can only reach 127.0.0.1/localhost.
+
+    A screenshot is saved to test-artifacts/<test name>.png when the test ends,
+    pass or fail (set ``request.node.screenshot_name`` to choose the name).
+    """
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    page.route("**/*", _local_only)
+    try:
+        yield page
+    finally:
+        name = getattr(request.node, "screenshot_name", request.node.name)
+        ARTIFACTS_DIR.mkdir(exist_ok=True)
+        try:
+            page.screenshot(path=str(ARTIFACTS_DIR / f"{name}.png"), full_page=True)
+        except Exception as exc:  # a failed screenshot must not hide the real failure
+            print(f"could not save screenshot: {exc}")
+        context.close()

@@ -1,0 +1,106 @@
+"""Module 1 in a real JupyterLab: add brainstorm answers in the widget, see them saved and checked."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+pytest.importorskip("playwright")  # the fixtures fail instead of skipping when CI=true
+
+from playwright.sync_api import Page, expect  # noqa: E402
+
+NOTEBOOK = "module1.ipynb"
+FIRST = "Listen to the whole question before answering"
+SECOND = "Call the customer back at the time I promised"
+LOAD_TIMEOUT = 90_000  # ms: JupyterLab plus a kernel start can take a while on 2 cores
+RUN_TIMEOUT = 60_000
+
+
+def wait_for_idle_kernel(page: Page) -> None:
+    """The status bar says '... | Idle' only once the kernel is really connected."""
+    expect(page.locator(".jp-StatusBar-Widget").filter(has_text="| Idle").first).to_be_visible(
+        timeout=LOAD_TIMEOUT
+    )
+
+
+def run_all(page: Page) -> None:
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
+    page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click()
+
+
+def open_notebook(page: Page, lab) -> None:
+    page.goto(lab.lab_url(NOTEBOOK), timeout=LOAD_TIMEOUT)
+    expect(page.locator(".jp-NotebookPanel .jp-Cell").first).to_be_visible(timeout=LOAD_TIMEOUT)
+    wait_for_idle_kernel(page)
+
+
+def check_cell(page: Page):
+    """The code cell whose source is check("m1-brainstorm")."""
+    return page.locator(".jp-CodeCell").filter(
+        has=page.locator(".jp-InputArea", has_text='check("m1-brainstorm")')
+    )
+
+
+@pytest.mark.browser
+def test_module1_brainstorm_saves_and_checks(page: Page, module1_lab, request) -> None:
+    request.node.screenshot_name = "module1-lab"
+    answers_file = module1_lab.root / "answers" / "m1-brainstorm.json"
+    try:
+        open_notebook(page, module1_lab)
+        run_all(page)
+
+        widget = page.locator(".course-brainstorm")
+        expect(widget).to_have_count(1, timeout=RUN_TIMEOUT)
+        expect(widget.locator(".widget-label", has_text="No answers saved yet.")).to_be_visible()
+
+        entry = widget.locator(".widget-text input").first
+        entry.fill(FIRST)
+        entry.press("Enter")
+        expect(widget.locator(".widget-label", has_text="1 answer saved")).to_be_visible()
+        expect(entry).to_have_value("")
+
+        entry.fill(SECOND)
+        widget.locator("button", has_text=re.compile(r"^\s*Add\s*$")).click()
+        status = widget.locator(".widget-label", has_text=re.compile(r"^2 answers saved \d\d:\d\d$"))
+        expect(status).to_be_visible()
+
+        # Saved at once, beside the notebook.
+        saved = json.loads(answers_file.read_text(encoding="utf-8"))
+        assert saved["format"] == 1
+        assert saved["exercise"] == "m1-brainstorm"
+        assert saved["answer"] == [FIRST, SECOND]
+
+        # Run All again: the re-displayed widget reloads the saved answers and
+        # the check cell reports on them.
+        check_output = check_cell(page).locator(".jp-OutputArea")
+        run_all(page)
+        expect(check_output).to_contain_text("Your answers (2):", timeout=RUN_TIMEOUT)
+        wait_for_idle_kernel(page)
+        widget = page.locator(".course-brainstorm")
+        expect(widget).to_have_count(1)
+        expect(widget.locator(".widget-text", has_text="Answer 1").locator("input")).to_have_value(FIRST)
+        expect(widget.locator(".widget-text", has_text="Answer 2").locator("input")).to_have_value(SECOND)
+        expect(widget.locator(".widget-label", has_text="2 answers saved")).to_be_visible()
+
+        expect(check_output).to_contain_text(FIRST)
+        expect(check_output).to_contain_text(SECOND)
+        expect(check_output).to_contain_text("Distinct behaviours counted:")
+        expect(check_output).to_contain_text(re.compile(r"Score: [\d.]+ of 5 points"))
+        # The cell's last expression is the score as a bare float: Out[n]: 2.0
+        result = check_output.locator(".jp-OutputArea-executeResult")
+        expect(result.locator(".jp-OutputPrompt")).to_have_text(re.compile(r"^\[\d+\]:$"))
+        value = result.locator(".jp-OutputArea-output")
+        expect(value).to_have_text(re.compile(r"^\s*\d+(\.\d+)?\s*$"))
+        assert 0 <= float(value.inner_text()) <= 5
+
+        # A reload re-renders the saved widget state: still two answers saved.
+        page.reload(timeout=LOAD_TIMEOUT)
+        wait_for_idle_kernel(page)
+        expect(page.locator(".course-brainstorm .widget-label", has_text="2 answers saved")).to_be_visible(
+            timeout=RUN_TIMEOUT
+        )
+    except BaseException:
+        print("---- JupyterLab log ----\n" + module1_lab.log_text())
+        raise

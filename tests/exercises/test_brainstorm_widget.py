@@ -1,0 +1,101 @@
+"""The brainstorm widget without a browser: set values, click, check what was saved."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from course_lib import brainstorm
+from course_lib.store import AnswerStore
+
+
+def saved_items(folder):
+    return json.loads((folder / "m1-brainstorm.json").read_text(encoding="utf-8"))["answer"]
+
+
+def press_enter(text_widget):
+    # what the browser sends when Enter is pressed in a Text widget
+    text_widget._handle_custom_msg({"event": "submit"}, [])
+
+
+@pytest.fixture
+def answers(tmp_path):
+    return tmp_path / "answers"
+
+
+def test_add_with_button_and_enter_saves_at_once(answers):
+    widget = brainstorm("m1-brainstorm", answers)
+    assert widget.status.value == "No answers saved yet."
+    widget.entry.value = "Listen to the whole question"
+    widget.add_button.click()
+    widget.entry.value = "Call back when I promised"
+    press_enter(widget.entry)
+    assert saved_items(answers) == ["Listen to the whole question", "Call back when I promised"]
+    assert widget.entry.value == ""
+    assert widget.status.value.startswith("2 answers saved ")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("   ", "Type a behaviour first."), ("LISTEN to the whole question", "already have that answer"),
+     ("y" * 500, "please keep it under 200")],
+)
+def test_refused_entries_show_a_message_and_save_nothing_new(answers, text, message):
+    widget = brainstorm("m1-brainstorm", answers)
+    widget.entry.value = "Listen to the whole question"
+    widget.add_button.click()
+    widget.entry.value = text
+    widget.add_button.click()
+    assert message in widget.message.value
+    assert saved_items(answers) == ["Listen to the whole question"]
+    assert widget.entry.value == text  # kept so the trainee can fix it
+
+
+def test_edit_and_remove_in_place(answers):
+    widget = brainstorm("m1-brainstorm", answers)
+    for text in ["Listen to the whole question", "Smile", "Follow up on promises"]:
+        widget.entry.value = text
+        widget.add_button.click()
+    field, _remove = widget.rows.children[1].children
+    field.value = "Smile and greet every customer"
+    assert saved_items(answers)[1] == "Smile and greet every customer"
+    field, _remove = widget.rows.children[0].children
+    field.value = ""  # refused: an edit cannot empty an answer
+    assert "use Remove" in widget.message.value
+    assert widget.rows.children[0].children[0].value == "Listen to the whole question"
+    widget.rows.children[0].children[1].click()
+    assert saved_items(answers) == ["Smile and greet every customer", "Follow up on promises"]
+    assert widget.status.value.startswith("2 answers saved")
+
+
+def test_answers_come_back_when_shown_again(answers):
+    first = brainstorm("m1-brainstorm", answers)
+    first.entry.value = "Listen to the whole question"
+    first.add_button.click()
+    again = brainstorm("m1-brainstorm", answers)  # a re-run or a new kernel
+    assert again.items == ["Listen to the whole question"]
+    assert [row.children[0].value for row in again.rows.children] == ["Listen to the whole question"]
+    assert again.status.value.startswith("1 answer saved ")
+
+
+def test_corrupt_file_is_reported_and_kept(answers):
+    answers.mkdir()
+    (answers / "m1-brainstorm.json").write_text("{half a file", encoding="utf-8")
+    widget = brainstorm("m1-brainstorm", answers)
+    assert "could not be read" in widget.message.value
+    widget.entry.value = "Listen to the whole question"
+    widget.add_button.click()
+    kept = list(answers.glob("m1-brainstorm.json.corrupt-*"))
+    assert len(kept) == 1 and kept[0].read_text(encoding="utf-8") == "{half a file"
+    assert AnswerStore(answers).load("m1-brainstorm").answer == ["Listen to the whole question"]
+
+
+def test_controls_are_labelled(answers):
+    widget = brainstorm("m1-brainstorm", answers)
+    assert widget.entry.description == "New answer"
+    assert widget.add_button.description == "Add" and widget.add_button.tooltip
+    widget.entry.value = "Listen to the whole question"
+    widget.add_button.click()
+    field, remove = widget.rows.children[0].children
+    assert field.description == "Answer 1" and remove.tooltip == "Remove answer 1"

@@ -1,0 +1,48 @@
+"""A temporary nbgrader course made from the project's real config and solutions."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[2]
+# Deliberately without the environment's bin/: the project's config must cope
+# (nbgrader runs `alembic` by name when it creates gradebook.db).
+BARE_PATH = os.pathsep.join(p for p in ("/usr/local/bin", "/usr/bin", "/bin") if Path(p).is_dir())
+
+
+def make_course(folder: Path) -> Path:
+    """Copy nbgrader_config.py and solutions/ into ``folder``."""
+    shutil.copy(ROOT / "nbgrader_config.py", folder / "nbgrader_config.py")
+    shutil.copytree(ROOT / "solutions", folder / "solutions", ignore=shutil.ignore_patterns("answers", ".*"))
+    return folder
+
+
+def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run the real nbgrader command line in ``course``; fail loudly with its log."""
+    env = {**os.environ, "PATH": BARE_PATH}
+    done = subprocess.run(
+        [sys.executable, "-m", "nbgrader", *args],
+        cwd=course, env=env, capture_output=True, text=True, timeout=600,
+    )
+    if done.returncode != 0:
+        raise AssertionError(f"nbgrader {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+    return done
+
+
+def submit(course: Path, student: str, assignment: str = "module1") -> tuple[Path, nbformat.NotebookNode]:
+    """Put a fresh copy of the release into submitted/<student>/; return its folder and notebook."""
+    folder = course / "submitted" / student / assignment
+    folder.mkdir(parents=True)
+    notebook = folder / f"{assignment}.ipynb"
+    shutil.copy(course / "exercises" / assignment / f"{assignment}.ipynb", notebook)
+    return folder, nbformat.read(notebook, as_version=4)
+
+
+def cell_by_id(nb: nbformat.NotebookNode, grade_id: str) -> nbformat.NotebookNode:
+    return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
