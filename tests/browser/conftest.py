@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
 import socket
-import secrets
 import subprocess
 import sys
 import time

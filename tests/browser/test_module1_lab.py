@@ -30,6 +30,13 @@ def run_all(page: Page) -> None:
     page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click()
 
 
+def save_notebook(page: Page) -> None:
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^File$")).click()
+    page.locator(".lm-Menu-item[data-command='docmanager:save']").click()
+    expect(page.locator(".jp-NotebookPanel")).to_have_count(1)
+    expect(page.locator(".lm-TabBar-tab.jp-mod-dirty")).to_have_count(0, timeout=RUN_TIMEOUT)
+
+
 def open_notebook(page: Page, lab) -> None:
     page.goto(lab.lab_url(NOTEBOOK), timeout=LOAD_TIMEOUT)
     expect(page.locator(".jp-NotebookPanel .jp-Cell").first).to_be_visible(timeout=LOAD_TIMEOUT)
@@ -95,7 +102,9 @@ def test_module1_brainstorm_saves_and_checks(page: Page, module1_lab, request) -
         expect(value).to_have_text(re.compile(r"^\s*\d+(\.\d+)?\s*$"))
         assert 0 <= float(value.inner_text()) <= 5
 
-        # A reload re-renders the saved widget state: still two answers saved.
+        # Save the notebook (outputs included) and reload the page: the widget
+        # is restored from the still-running kernel and still shows two answers.
+        save_notebook(page)
         page.reload(timeout=LOAD_TIMEOUT)
         wait_for_idle_kernel(page)
         expect(page.locator(".course-brainstorm .widget-label", has_text="2 answers saved")).to_be_visible(
