@@ -2,9 +2,9 @@
 
 Trainee-facing calls, one per exercise type, plus one self-check::
 
-    from course_lib import brainstorm, check
-    brainstorm("m1-brainstorm")   # the widget; answers save to ./answers/
-    check("m1-brainstorm")        # prints feedback, returns the score
+    from course_lib import show, check
+    show("m1-brainstorm")    # the exercise's widget; answers save to ./answers/
+    check("m1-brainstorm")   # prints feedback, returns the score
 
 Widgets are imported lazily so that grading code (``course_lib.grading``)
 never pulls in ipywidgets or matplotlib.
@@ -15,14 +15,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["__version__", "brainstorm", "check"]
+__all__ = ["__version__", "check", "show"]
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only
-    from .exercises.brainstorm import brainstorm
+    from .exercises import show
     from .selfcheck import check
 
 _LAZY = {
-    "brainstorm": ("course_lib.exercises.brainstorm", "brainstorm"),
+    "show": ("course_lib.exercises", "show"),
     "check": ("course_lib.selfcheck", "check"),
 }
 

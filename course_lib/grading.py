@@ -5,29 +5,28 @@ Pure Python (no widgets, no matplotlib) so the grader stays fast.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from types import ModuleType
 
-from .model import Exercise, load_exercise
+from .models import ExerciseBase, load_exercise
 from .scoring import Result
-from .scoring import brainstorm as brainstorm_scoring
 from .store import DEFAULT_ANSWERS_DIR, AnswerStore, CorruptAnswersError, SavedAnswer
 
-__all__ = ["Graded", "grade_saved"]
+__all__ = ["Graded", "grade_saved", "scorer_for"]
 
-# exercise type -> (parse the saved answer, score it)
-_SCORERS: dict[str, tuple[Callable[[Any], Any], Callable[[Any, Any], Result]]] = {
-    "brainstorm": (brainstorm_scoring.parse_answer, brainstorm_scoring.score),
-}
+
+def scorer_for(exercise: ExerciseBase) -> ModuleType:
+    """``course_lib.scoring.<type>``: it provides ``parse_answer(raw)`` and ``score(exercise, answer)``."""
+    return importlib.import_module(f"{__package__}.scoring.{exercise.type}")
 
 
 @dataclass(frozen=True)
 class Graded:
     """An exercise graded from its answers file."""
 
-    exercise: Exercise
+    exercise: ExerciseBase
     result: Result
     saved: SavedAnswer | None
     problem: str | None = None
@@ -60,7 +59,8 @@ def grade_saved(
     ``problem`` (and, with ``quarantine``, the file is moved aside).
     """
     exercise = load_exercise(exercise_id)
-    parse, score = _SCORERS[exercise.type]
+    scorer = scorer_for(exercise)
+    parse, score = scorer.parse_answer, scorer.score
     store = AnswerStore(answers_dir)
     problem = None
     try:

@@ -20,7 +20,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
 from .grading import grade_saved
-from .model import exercise_ids, find_exercise_file
+from .models import exercise_ids, find_exercise_file
 from .store import DEFAULT_ANSWERS_DIR
 
 __all__ = ["FEEDBACK_TEMPLATE_DIRS", "TrustedWidgetScores", "protected_answer_files"]

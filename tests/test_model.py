@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from course_lib.model import (
+from course_lib.models import (
     PACKAGED_CONTENT,
-    BrainstormExercise,
     ContentError,
     exercise_ids,
     load_exercise,
     load_exercise_file,
 )
+from course_lib.models.brainstorm import BrainstormExercise
 
 BRAINSTORM = PACKAGED_CONTENT / "module1" / "m1-brainstorm.yaml"
 
@@ -71,6 +71,12 @@ def test_broken_yaml_names_the_file(tmp_path):
     path = tmp_path / "m1-brainstorm.yaml"
     path.write_text("id: m1-brainstorm\nthemes: [unclosed\n", encoding="utf-8")
     with pytest.raises(ContentError, match="m1-brainstorm.yaml: not valid YAML"):
+        load_exercise_file(path)
+
+
+def test_unknown_type_names_the_field(tmp_path):
+    path = _write_variant(tmp_path, lambda d: d.update(type="crossword"))
+    with pytest.raises(ContentError, match="field 'type': unknown exercise type 'crossword'"):
         load_exercise_file(path)
 
 

@@ -6,20 +6,21 @@ keeps the entries, and every accepted change is saved at once.
 
 from __future__ import annotations
 
-import html
-from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
 
-from ..model import BrainstormExercise, load_exercise
-from ..scoring.brainstorm import entry_problem, parse_answer
-from ..store import DEFAULT_ANSWERS_DIR, AnswerStore, CorruptAnswersError
+from ..models.brainstorm import BrainstormExercise
+from ..scoring.brainstorm import entry_problem
+from ..store import AnswerStore
+from .base import ExerciseView
 
-__all__ = ["BrainstormWidget", "brainstorm"]
+__all__ = ["BrainstormWidget", "on_enter"]
+
+VIEW = "BrainstormWidget"
 
 
-def _on_enter(text: w.Text, callback: Any) -> None:
+def on_enter(text: w.Text, callback: Any) -> None:
     """Call ``callback()`` when Enter is pressed in ``text``.
 
     The front end sends a 'submit' message on Enter; listening for it directly
@@ -33,12 +34,12 @@ def _on_enter(text: w.Text, callback: Any) -> None:
     text.on_msg(handle)
 
 
-class BrainstormWidget(w.VBox):
+class BrainstormWidget(ExerciseView):
     """Add, edit and remove brainstorm entries; each change is saved immediately."""
 
+    exercise: BrainstormExercise
+
     def __init__(self, exercise: BrainstormExercise, store: AnswerStore) -> None:
-        self.exercise, self.store = exercise, store
-        self.items: list[str] = []
         self.entry = w.Text(
             placeholder=exercise.placeholder,
             description="New answer",
@@ -50,19 +51,14 @@ class BrainstormWidget(w.VBox):
             description="Add", tooltip="Add this answer (or press Enter)", button_style="primary", icon="plus"
         )
         self.rows = w.VBox(layout=w.Layout(margin="0.5em 0"))
-        self.message = w.Label(layout=w.Layout(min_height="1.5em"))
-        self.status = w.Label()
         self.add_button.on_click(lambda _button: self.add(self.entry.value))
-        _on_enter(self.entry, lambda: self.add(self.entry.value))
-        header = w.HTML(
-            f"<h3>{html.escape(exercise.title)}</h3><p>{html.escape(exercise.prompt)}</p>"
-        )
-        super().__init__(
-            [header, w.HBox([self.entry, self.add_button]), self.message, self.rows, self.status],
-            layout=w.Layout(max_width="60em"),
-        )
-        self.add_class("course-brainstorm")
-        self._load()
+        on_enter(self.entry, lambda: self.add(self.entry.value))
+        super().__init__(exercise, store, [w.HBox([self.entry, self.add_button]), self.rows])
+        self.items: list[str] = list(self.load_saved() or [])
+        self._render()
+
+    def summary(self, answer: Any) -> str:
+        return f"{len(answer)} answer" + ("" if len(answer) == 1 else "s")
 
     # -- actions -----------------------------------------------------------
     def add(self, text: str) -> bool:
@@ -73,7 +69,7 @@ class BrainstormWidget(w.VBox):
             return False
         self.items.append(" ".join(text.split()))
         self.entry.value = ""
-        self._save(f"Added answer {len(self.items)}.")
+        self._commit(f"Added answer {len(self.items)}.")
         return True
 
     def edit(self, index: int, text: str) -> bool:
@@ -84,38 +80,18 @@ class BrainstormWidget(w.VBox):
             self._render()
             return False
         self.items[index] = " ".join(text.split())
-        self._save(f"Answer {index + 1} updated.")
+        self._commit(f"Answer {index + 1} updated.")
         return True
 
     def remove(self, index: int) -> None:
         """Delete entry ``index`` (0-based)."""
         del self.items[index]
-        self._save(f"Answer {index + 1} removed.")
+        self._commit(f"Answer {index + 1} removed.")
 
-    # -- store -------------------------------------------------------------
-    def _load(self) -> None:
-        try:
-            saved = self.store.load(self.exercise.id, parse=parse_answer)
-        except CorruptAnswersError as exc:
-            saved = None
-            self.message.value = str(exc)
-        self.items = list(saved.answer) if saved else []
+    # -- view --------------------------------------------------------------
+    def _commit(self, note: str) -> None:
+        self.save(list(self.items), note)
         self._render()
-        self._show_status(saved.describe_time() if saved else None)
-
-    def _save(self, note: str) -> None:
-        saved = self.store.save(self.exercise.id, list(self.items))
-        self.message.value = note
-        self._render()
-        self._show_status(saved.describe_time())
-
-    def _show_status(self, time: str | None) -> None:
-        count = len(self.items)
-        if time is None:
-            self.status.value = "No answers saved yet."
-        else:
-            noun = "answer" if count == 1 else "answers"
-            self.status.value = f"{count} {noun} saved {time}"
 
     def _render(self) -> None:
         self.rows.children = [self._row(i, text) for i, text in enumerate(self.items)]
@@ -131,11 +107,3 @@ class BrainstormWidget(w.VBox):
         field.observe(lambda change: self.edit(index, change["new"]), names="value")
         remove.on_click(lambda _button: self.remove(index))
         return w.HBox([field, remove])
-
-
-def brainstorm(exercise_id: str, answers_dir: Path | str = DEFAULT_ANSWERS_DIR) -> BrainstormWidget:
-    """Show the brainstorm ``exercise_id``; answers are saved in ``answers_dir``."""
-    exercise = load_exercise(exercise_id)
-    if not isinstance(exercise, BrainstormExercise):
-        raise TypeError(f"{exercise_id} is a {exercise.type} exercise, not a brainstorm")
-    return BrainstormWidget(exercise, AnswerStore(answers_dir))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any
 
-from ..model import BrainstormExercise, Theme
+from ..models.brainstorm import BrainstormExercise, Theme
 from .result import Result
 
 __all__ = [

@@ -110,6 +110,8 @@ def test_module1_brainstorm_saves_and_checks(page: Page, module1_lab, request) -
         expect(page.locator(".course-brainstorm .widget-label", has_text="2 answers saved")).to_be_visible(
             timeout=RUN_TIMEOUT
         )
+        expect(check_cell(page).locator(".jp-OutputArea")).to_contain_text("Your answers (2):")
+        check_cell(page).scroll_into_view_if_needed()  # widget and feedback in the screenshot
     except BaseException:
         print("---- JupyterLab log ----\n" + module1_lab.log_text())
         raise

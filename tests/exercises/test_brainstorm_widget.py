@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from course_lib import brainstorm
+from course_lib import show as brainstorm
 from course_lib.store import AnswerStore
 
 
@@ -26,7 +26,7 @@ def answers(tmp_path):
 
 def test_add_with_button_and_enter_saves_at_once(answers):
     widget = brainstorm("m1-brainstorm", answers)
-    assert widget.status.value == "No answers saved yet."
+    assert widget.status.value == "Nothing saved yet."
     widget.entry.value = "Listen to the whole question"
     widget.add_button.click()
     widget.entry.value = "Call back when I promised"

@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from course_lib.model import load_exercise
+from course_lib.models import load_exercise
 
 from .course import ROOT, make_course, nbgrader
 

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from course_lib.model import load_exercise
+from course_lib.models import load_exercise
 from course_lib.scoring import Result
 from course_lib.scoring.brainstorm import entry_problem, judge_items, parse_answer, score
 

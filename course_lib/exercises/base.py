@@ -1,0 +1,60 @@
+"""What every exercise widget shares: header, message line, saved status, store I/O."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import ipywidgets as w
+
+from ..grading import scorer_for
+from ..models import ExerciseBase
+from ..store import AnswerStore, CorruptAnswersError, SavedAnswer
+
+__all__ = ["ExerciseView"]
+
+
+class ExerciseView(w.VBox):
+    """Base of the exercise widgets.
+
+    Subclasses build their controls, pass them as ``body``, call
+    :meth:`load_saved` once, and call :meth:`save` with the whole answer after
+    every accepted change. Trainee text is only ever shown in Text/Label
+    widgets, which render it as text, never as HTML.
+    """
+
+    def __init__(self, exercise: ExerciseBase, store: AnswerStore, body: list[w.Widget]) -> None:
+        self.exercise, self.store = exercise, store
+        self.message = w.Label(layout=w.Layout(min_height="1.5em"))
+        self.status = w.Label()
+        header = w.HTML(f"<h3>{html.escape(exercise.title)}</h3><p>{html.escape(exercise.prompt)}</p>")
+        super().__init__([header, *body, self.message, self.status], layout=w.Layout(max_width="60em"))
+        self.add_class("course-exercise")
+        self.add_class(f"course-{exercise.type.replace('_', '-')}")
+
+    def load_saved(self) -> Any | None:
+        """The saved answer (already parsed), or None; a corrupt file is reported, kept aside."""
+        try:
+            saved = self.store.load(self.exercise.id, parse=scorer_for(self.exercise).parse_answer)
+        except CorruptAnswersError as exc:
+            saved = None
+            self.message.value = str(exc)
+        self._show_status(saved)
+        return saved.answer if saved else None
+
+    def save(self, answer: Any, note: str) -> SavedAnswer:
+        """Save the whole answer at once and say so."""
+        saved = self.store.save(self.exercise.id, answer)
+        self.message.value = note
+        self._show_status(saved)
+        return saved
+
+    def summary(self, answer: Any) -> str:
+        """How the status line describes a saved answer, e.g. '3 answers'."""
+        return "Answer"
+
+    def _show_status(self, saved: SavedAnswer | None) -> None:
+        if saved is None:
+            self.status.value = "Nothing saved yet."
+        else:
+            self.status.value = f"{self.summary(saved.answer)} saved {saved.describe_time()}"

@@ -1,0 +1,134 @@
+"""Typed, validated course content loaded from YAML files.
+
+Every exercise lives in ``<content dir>/**/<exercise-id>.yaml`` and names its
+``type``; the model for type ``t`` is ``course_lib.models.<t>.MODEL``. A file
+that does not match its schema raises :class:`ContentError` naming the file and
+the field, e.g. ``m1-brainstorm.yaml: field 'themes.2.keywords': ...``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from .base import ExerciseBase
+
+__all__ = [
+    "PACKAGED_CONTENT",
+    "ContentError",
+    "ExerciseBase",
+    "content_dirs",
+    "describe_validation_error",
+    "exercise_ids",
+    "find_content_file",
+    "find_exercise_file",
+    "load_exercise",
+    "load_exercise_file",
+    "load_yaml",
+]
+
+PACKAGED_CONTENT = Path(__file__).resolve().parent.parent / "content"
+CONTENT_PATH_ENV = "COURSE_CONTENT_PATH"
+_TYPE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class ContentError(ValueError):
+    """A content file is missing or does not match its schema."""
+
+
+def describe_validation_error(error: ValidationError) -> str:
+    """pydantic's errors as "field 'a.b': message" parts."""
+    parts = []
+    for item in error.errors():
+        field = ".".join(str(p) for p in item["loc"]) or "(top level)"
+        parts.append(f"field '{field}': {item['msg']}")
+    return "; ".join(parts)
+
+
+def load_yaml(path: Path | str) -> dict[str, Any]:
+    """A YAML file's top-level mapping; errors name the file."""
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ContentError(f"{path}: cannot read content file ({exc.strerror})") from exc
+    except yaml.YAMLError as exc:
+        raise ContentError(f"{path}: not valid YAML ({exc})") from exc
+    if not isinstance(data, dict):
+        raise ContentError(f"{path}: expected a mapping of fields at the top level")
+    return data
+
+
+def model_for(type_name: Any, path: Path | str = "") -> type[ExerciseBase]:
+    """The content model class of exercise type ``type_name``."""
+    if not isinstance(type_name, str) or not _TYPE_NAME.match(type_name):
+        raise ContentError(f"{path}: field 'type': expected an exercise type name, got {type_name!r}")
+    try:
+        module = importlib.import_module(f"{__name__}.{type_name}")
+    except ModuleNotFoundError:
+        raise ContentError(f"{path}: field 'type': unknown exercise type {type_name!r}") from None
+    return getattr(module, module.MODEL)
+
+
+def load_exercise_file(path: Path | str) -> ExerciseBase:
+    """Load and validate one exercise file; errors name the file and the field."""
+    path = Path(path)
+    data = load_yaml(path)
+    model = model_for(data.get("type"), path)
+    try:
+        exercise = model.model_validate(data)
+    except ValidationError as exc:
+        raise ContentError(f"{path}: {describe_validation_error(exc)}") from None
+    if exercise.id != path.stem:
+        raise ContentError(f"{path}: field 'id': '{exercise.id}' must match the file name")
+    return exercise
+
+
+def content_dirs() -> list[Path]:
+    """Content folders, first match wins: $COURSE_CONTENT_PATH entries, then packaged."""
+    extra = [Path(p) for p in os.environ.get(CONTENT_PATH_ENV, "").split(os.pathsep) if p]
+    return [*extra, PACKAGED_CONTENT]
+
+
+def find_content_file(name: str) -> Path | None:
+    """The first ``**/<name>`` in the content folders, or None."""
+    for folder in content_dirs():
+        for candidate in sorted(folder.rglob(name)):
+            return candidate
+    return None
+
+
+def exercise_ids() -> list[str]:
+    """Every exercise id that has a content file (any file with a ``type`` field)."""
+    ids = set()
+    for folder in content_dirs():
+        for path in folder.rglob("*.yaml"):
+            if re.search(r"(?m)^type:", path.read_text(encoding="utf-8")):
+                ids.add(path.stem)
+    return sorted(ids)
+
+
+def find_exercise_file(exercise_id: str) -> Path | None:
+    """The content file for ``exercise_id``, or None when no folder has one."""
+    return find_content_file(f"{exercise_id}.yaml")
+
+
+@lru_cache(maxsize=256)
+def _load_cached(path: str, mtime_ns: int) -> ExerciseBase:
+    return load_exercise_file(path)
+
+
+def load_exercise(exercise_id: str) -> ExerciseBase:
+    """The validated exercise ``exercise_id`` (cached until its file changes)."""
+    path = find_exercise_file(exercise_id)
+    if path is None:
+        folders = ", ".join(str(d) for d in content_dirs())
+        raise ContentError(f"no content file '{exercise_id}.yaml' in {folders}")
+    return _load_cached(str(path), path.stat().st_mtime_ns)

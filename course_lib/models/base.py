@@ -1,0 +1,35 @@
+"""Shared pieces of every content model."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = ["ExerciseBase", "ExerciseId", "Strict", "Text"]
+
+ExerciseId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)]
+Text = Annotated[str, Field(min_length=1)]
+
+
+class Strict(BaseModel):
+    """Frozen, and unknown fields are errors (a typo in a content file is caught)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ExerciseBase(Strict):
+    """Fields every exercise has. Subclasses fix ``type`` to a Literal."""
+
+    id: ExerciseId
+    type: str
+    title: Text
+    prompt: Text
+    points: Annotated[float, Field(gt=0)] = Field(
+        description="Points of the nbgrader cell that grades this exercise."
+    )
+
+    @property
+    def max_points(self) -> float:
+        """Raw rubric maximum, before scaling to the cell's points."""
+        raise NotImplementedError

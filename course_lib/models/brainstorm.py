@@ -1,0 +1,68 @@
+"""Content model of the brainstorm exercise."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from .base import ExerciseBase, ExerciseId, Strict, Text
+
+__all__ = ["BrainstormExercise", "Theme"]
+
+MODEL = "BrainstormExercise"
+
+
+class Theme(Strict):
+    """A theme of good service, recognised by its keywords."""
+
+    id: ExerciseId
+    label: Text
+    keywords: Annotated[list[Text], Field(min_length=1)]
+    suggestion: Text
+
+
+class BrainstormLimits(Strict):
+    max_items: Annotated[int, Field(ge=1, le=100)] = 12
+    max_chars: Annotated[int, Field(ge=10, le=1000)] = 200
+
+
+class BrainstormRubric(Strict):
+    min_words: Annotated[int, Field(ge=1, le=20)] = 3
+    near_duplicate_similarity: Annotated[float, Field(gt=0, le=1)] = 0.6
+    points_per_behaviour: Annotated[float, Field(gt=0)] = 1
+    max_behaviour_points: Annotated[float, Field(gt=0)] = 5
+    points_per_theme: Annotated[float, Field(gt=0)] = 1
+    max_theme_points: Annotated[float, Field(gt=0)] = 5
+
+
+class BrainstormFeedback(Strict):
+    no_answers: Text
+    too_short: Text
+    near_duplicate: Text
+    all_themes: Text
+
+
+class BrainstormExercise(ExerciseBase):
+    """'Customer Service means...': list behaviours, scored on substance and themes."""
+
+    type: Literal["brainstorm"]
+    placeholder: str = ""
+    examples: list[Text] = []
+    limits: BrainstormLimits = BrainstormLimits()
+    rubric: BrainstormRubric = BrainstormRubric()
+    themes: Annotated[list[Theme], Field(min_length=1)]
+    feedback: BrainstormFeedback
+
+    @model_validator(mode="after")
+    def _unique_theme_ids(self) -> BrainstormExercise:
+        ids = [theme.id for theme in self.themes]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"theme ids must be unique, repeated: {', '.join(duplicates)}")
+        return self
+
+    @property
+    def max_points(self) -> float:
+        """Raw rubric maximum, before scaling to the cell's points."""
+        return self.rubric.max_behaviour_points + self.rubric.max_theme_points
