@@ -70,5 +70,5 @@ def grade_saved(
     if saved is None and problem is None and (kept := store.quarantined(exercise_id)):
         names = ", ".join(p.name for p in kept)
         problem = f"An earlier answers file could not be read and was kept aside as {names}."
-    answer = saved.answer if saved else parse([])
+    answer = saved.answer if saved else parse(None)
     return Graded(exercise, score(exercise, answer), saved, problem)

@@ -64,7 +64,9 @@ def theme_pattern(theme: Theme) -> re.Pattern[str]:
 
 
 def parse_answer(raw: Any) -> list[str]:
-    """The saved answer as a list of strings; anything else is a corrupt answer."""
+    """The saved answer as a list of strings (None: nothing saved); anything else is corrupt."""
+    if raw is None:
+        return []
     if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
         raise ValueError("a brainstorm answer must be a list of text entries")
     return [" ".join(item.split()) for item in raw if item.strip()]
