@@ -8,6 +8,7 @@ from typing import Any
 import ipywidgets as w
 
 from ..grading import scorer_for
+from ..live.publish import publish_saved
 from ..models import ExerciseBase
 from ..store import AnswerStore, CorruptAnswersError, SavedAnswer
 
@@ -45,7 +46,9 @@ class ExerciseView(w.VBox):
     def save(self, answer: Any, note: str) -> SavedAnswer:
         """Save the whole answer at once and say so."""
         saved = self.store.save(self.exercise.id, answer)
-        self.message.value = note
+        # Lesson answers also go to the class folder for the live board (a no-op when publishing is off).
+        problem = publish_saved(self.exercise, self.store.directory, saved.answer, saved.saved_at)
+        self.message.value = f"{note} {problem}" if problem else note
         self._show_status(saved)
         return saved
 

@@ -15,23 +15,9 @@ from ..scoring.brainstorm import entry_problem
 from ..store import AnswerStore
 from .base import ExerciseView
 
-__all__ = ["BrainstormWidget", "on_enter"]
+__all__ = ["BrainstormWidget"]
 
 VIEW = "BrainstormWidget"
-
-
-def on_enter(text: w.Text, callback: Any) -> None:
-    """Call ``callback()`` when Enter is pressed in ``text``.
-
-    The front end sends a 'submit' message on Enter; listening for it directly
-    avoids ``Text.on_submit``, which ipywidgets 8 deprecates.
-    """
-
-    def handle(_widget: Any, content: dict, _buffers: Any) -> None:
-        if content.get("event") == "submit":
-            callback()
-
-    text.on_msg(handle)
 
 
 class BrainstormWidget(ExerciseView):
@@ -40,10 +26,16 @@ class BrainstormWidget(ExerciseView):
     exercise: BrainstormExercise
 
     def __init__(self, exercise: BrainstormExercise, store: AnswerStore) -> None:
+        # The typed text reaches the kernel only on Enter or when the field loses
+        # focus (continuous_update=False), and that one message both carries the
+        # whole text and adds it. Reacting to a separate "submit"/click message
+        # instead loses the last keystrokes: ipywidgets may deliver it before
+        # the final value (measured in a real browser with fast typing).
         self.entry = w.Text(
             placeholder=exercise.placeholder,
             description="New answer",
             tooltip="Type one behaviour, then press Enter or click Add",
+            continuous_update=False,
             layout=w.Layout(width="100%"),
             style={"description_width": "initial"},
         )
@@ -51,8 +43,10 @@ class BrainstormWidget(ExerciseView):
             description="Add", tooltip="Add this answer (or press Enter)", button_style="primary", icon="plus"
         )
         self.rows = w.VBox(layout=w.Layout(margin="0.5em 0"))
+        # Clicking Add blurs the field, which sends (and adds) the text; the click
+        # itself only retries text left in the field after a refusal.
         self.add_button.on_click(lambda _button: self.add(self.entry.value))
-        on_enter(self.entry, lambda: self.add(self.entry.value))
+        self.entry.observe(self._entry_committed, names="value")
         super().__init__(exercise, store, [w.HBox([self.entry, self.add_button]), self.rows])
         self.items: list[str] = list(self.load_saved() or [])
         self._render()
@@ -61,6 +55,10 @@ class BrainstormWidget(ExerciseView):
         return f"{len(answer)} answer" + ("" if len(answer) == 1 else "s")
 
     # -- actions -----------------------------------------------------------
+    def _entry_committed(self, change: dict) -> None:
+        if change["new"].strip():  # clearing the field after an add is not an entry
+            self.add(change["new"])
+
     def add(self, text: str) -> bool:
         """Add an entry; refuse empty, duplicate and overlong ones with a message."""
         problem = entry_problem(self.exercise, self.items, text)

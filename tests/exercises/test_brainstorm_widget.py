@@ -14,9 +14,9 @@ def saved_items(folder):
     return json.loads((folder / "m1-brainstorm.json").read_text(encoding="utf-8"))["answer"]
 
 
-def press_enter(text_widget):
-    # what the browser sends when Enter is pressed in a Text widget
-    text_widget._handle_custom_msg({"event": "submit"}, [])
+def type_and_press_enter(widget, text):
+    # The browser sends the field's value once, on Enter or when it loses focus.
+    widget.entry.value = text
 
 
 @pytest.fixture
@@ -24,16 +24,26 @@ def answers(tmp_path):
     return tmp_path / "answers"
 
 
-def test_add_with_button_and_enter_saves_at_once(answers):
+def test_each_entry_is_saved_at_once(answers):
     widget = brainstorm("m1-brainstorm", answers)
     assert widget.status.value == "Nothing saved yet."
-    widget.entry.value = "Listen to the whole question"
-    widget.add_button.click()
-    widget.entry.value = "Call back when I promised"
-    press_enter(widget.entry)
+    type_and_press_enter(widget, "Listen to the whole question")
+    widget.add_button.click()  # the click after the text was sent adds nothing more
+    type_and_press_enter(widget, "Call back when I promised")
     assert saved_items(answers) == ["Listen to the whole question", "Call back when I promised"]
     assert widget.entry.value == ""
+    assert widget.message.value == "Added answer 2."
     assert widget.status.value.startswith("2 answers saved ")
+
+
+def test_add_button_retries_text_left_after_a_refusal(answers):
+    widget = brainstorm("m1-brainstorm", answers)
+    type_and_press_enter(widget, "x" * 300)
+    assert "please keep it under 200" in widget.message.value and not widget.items
+    widget.add_button.click()
+    assert "please keep it under 200" in widget.message.value
+    widget.entry.value = "Keep answers short and clear"
+    assert saved_items(answers) == ["Keep answers short and clear"]
 
 
 @pytest.mark.parametrize(
@@ -43,10 +53,9 @@ def test_add_with_button_and_enter_saves_at_once(answers):
 )
 def test_refused_entries_show_a_message_and_save_nothing_new(answers, text, message):
     widget = brainstorm("m1-brainstorm", answers)
-    widget.entry.value = "Listen to the whole question"
-    widget.add_button.click()
-    widget.entry.value = text
-    widget.add_button.click()
+    type_and_press_enter(widget, "Listen to the whole question")
+    type_and_press_enter(widget, text)
+    widget.add_button.click()  # trying again gives the same answer
     assert message in widget.message.value
     assert saved_items(answers) == ["Listen to the whole question"]
     assert widget.entry.value == text  # kept so the trainee can fix it
@@ -55,8 +64,7 @@ def test_refused_entries_show_a_message_and_save_nothing_new(answers, text, mess
 def test_edit_and_remove_in_place(answers):
     widget = brainstorm("m1-brainstorm", answers)
     for text in ["Listen to the whole question", "Smile", "Follow up on promises"]:
-        widget.entry.value = text
-        widget.add_button.click()
+        type_and_press_enter(widget, text)
     field, _remove = widget.rows.children[1].children
     field.value = "Smile and greet every customer"
     assert saved_items(answers)[1] == "Smile and greet every customer"
@@ -71,8 +79,7 @@ def test_edit_and_remove_in_place(answers):
 
 def test_answers_come_back_when_shown_again(answers):
     first = brainstorm("m1-brainstorm", answers)
-    first.entry.value = "Listen to the whole question"
-    first.add_button.click()
+    type_and_press_enter(first, "Listen to the whole question")
     again = brainstorm("m1-brainstorm", answers)  # a re-run or a new kernel
     assert again.items == ["Listen to the whole question"]
     assert [row.children[0].value for row in again.rows.children] == ["Listen to the whole question"]
@@ -84,8 +91,7 @@ def test_corrupt_file_is_reported_and_kept(answers):
     (answers / "m1-brainstorm.json").write_text("{half a file", encoding="utf-8")
     widget = brainstorm("m1-brainstorm", answers)
     assert "could not be read" in widget.message.value
-    widget.entry.value = "Listen to the whole question"
-    widget.add_button.click()
+    type_and_press_enter(widget, "Listen to the whole question")
     kept = list(answers.glob("m1-brainstorm.json.corrupt-*"))
     assert len(kept) == 1 and kept[0].read_text(encoding="utf-8") == "{half a file"
     assert AnswerStore(answers).load("m1-brainstorm").answer == ["Listen to the whole question"]
@@ -95,7 +101,6 @@ def test_controls_are_labelled(answers):
     widget = brainstorm("m1-brainstorm", answers)
     assert widget.entry.description == "New answer"
     assert widget.add_button.description == "Add" and widget.add_button.tooltip
-    widget.entry.value = "Listen to the whole question"
-    widget.add_button.click()
+    type_and_press_enter(widget, "Listen to the whole question")
     field, remove = widget.rows.children[0].children
     assert field.description == "Answer 1" and remove.tooltip == "Remove answer 1"

@@ -1,0 +1,46 @@
+"""Charts for trainees, drawn with matplotlib's object-oriented API.
+
+No pyplot: figures are built with ``matplotlib.figure.Figure`` directly, so
+there is no global state, no GUI backend and nothing left open between calls.
+Grading code never imports this module.
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from typing import Any
+
+from matplotlib.figure import Figure
+
+from .models.true_false import TrueFalseExercise
+from .scoring.true_false import theme_strengths
+
+__all__ = ["figure_png", "self_assessment_chart"]
+
+
+def self_assessment_chart(exercise: TrueFalseExercise, answer: dict[str, bool]) -> Figure:
+    """Horizontal bars: the share of each theme's statements answered True ("3 of 4" on each bar)."""
+    strengths = theme_strengths(exercise, answer)
+    labels = [textwrap.fill(label, 28) for label in strengths]
+    shares = [true / total if total else 0.0 for true, total in strengths.values()]
+    figure = Figure(figsize=(7, 0.6 * len(labels) + 1.2), layout="constrained")
+    axes = figure.add_subplot()
+    positions = range(len(labels))
+    bars = axes.barh(positions, shares, color="#2a7ab0")
+    axes.bar_label(bars, labels=[f"{true} of {total}" for true, total in strengths.values()], padding=4)
+    axes.set_yticks(list(positions), labels=labels)
+    axes.invert_yaxis()  # first theme at the top, as in the exercise
+    axes.set_xlim(0, 1.15)
+    axes.set_xticks([0, 0.25, 0.5, 0.75, 1], labels=["0%", "25%", "50%", "75%", "100%"])
+    axes.set_xlabel("Statements answered True")
+    axes.set_title("Your strengths by theme")
+    axes.spines[["top", "right"]].set_visible(False)
+    return figure
+
+
+def figure_png(figure: Figure, **savefig: Any) -> bytes:
+    """The figure as PNG bytes (rendered by the Agg canvas matplotlib picks for PNG)."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", **savefig)
+    return buffer.getvalue()

@@ -1,0 +1,19 @@
+"""Instructor tools for a whole cohort: grade in parallel, export grades, report.
+
+One job per module:
+
+- ``nbgrader_cli``: run a plain nbgrader command for the course (release, collect);
+- ``locking``: one writer at a time for the gradebook, across processes;
+- ``grade``: autograde and feedback for every submission, on all cores;
+- ``progress``: the text progress bar on stderr;
+- ``gradebook``: read scores and names out of the gradebook as plain data;
+- ``export``: the grades CSV (csv module, one row per trainee);
+- ``charts``: the report's charts (matplotlib's object API, PNG data URIs);
+- ``report``: the cohort report, one self-contained HTML page.
+
+``course_lib.cli`` puts them behind the ``course`` command.
+"""
+
+from __future__ import annotations
+
+__all__: list[str] = []

@@ -1,0 +1,92 @@
+"""The knowledge-check widget: radio buttons for single choice, check boxes for multiple.
+
+Every change is saved at once with the whole answer, so a re-run, a kernel
+restart or the grader sees exactly what the trainee last picked.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import ipywidgets as w
+
+from ..models.choice import ChoiceExercise, ChoiceQuestion
+from ..store import AnswerStore
+from .base import ExerciseView
+
+__all__ = ["ChoiceWidget"]
+
+VIEW = "ChoiceWidget"
+
+
+class ChoiceWidget(ExerciseView):
+    """One block per question; picking or unpicking an option saves the answer."""
+
+    exercise: ChoiceExercise
+
+    def __init__(self, exercise: ChoiceExercise, store: AnswerStore) -> None:
+        self._loading = True  # no saves while saved answers are put back into the controls
+        self.controls: dict[str, w.RadioButtons | list[tuple[str, w.Checkbox]]] = {}
+        blocks = [self._block(n, question) for n, question in enumerate(exercise.questions, start=1)]
+        super().__init__(exercise, store, blocks)
+        self._show(self.load_saved() or {})
+        self._loading = False
+
+    def summary(self, answer: Any) -> str:
+        return f"{len(answer)} of {len(self.exercise.questions)} questions answered"
+
+    @property
+    def answer(self) -> dict[str, list[str]]:
+        """The answer as the controls show it now (unanswered questions left out)."""
+        answer = {}
+        for question in self.exercise.questions:
+            control = self.controls[question.id]
+            if isinstance(control, list):
+                picked = [option_id for option_id, box in control if box.value]
+            else:
+                picked = [control.value] if control.value is not None else []
+            if picked:
+                answer[question.id] = picked
+        return answer
+
+    # -- view --------------------------------------------------------------
+    def _block(self, number: int, question: ChoiceQuestion) -> w.VBox:
+        kind = "choose all that apply" if question.multiple else "choose one"
+        heading = w.HTML(f"<p><b>{number}. {html.escape(question.text)}</b> <i>({kind})</i></p>")
+        if question.multiple:
+            boxes = []
+            for option in question.options:
+                box = w.Checkbox(
+                    value=False, description=option.text, indent=False, layout=w.Layout(width="auto")
+                )
+                box.observe(lambda _change, n=number: self._changed(n), names="value")
+                boxes.append((option.id, box))
+            self.controls[question.id] = boxes
+            return w.VBox([heading, *(box for _id, box in boxes)], layout=w.Layout(margin="0 0 0.8em 0"))
+        radio = w.RadioButtons(
+            options=[(option.text, option.id) for option in question.options],
+            value=None,
+            description=f"Question {number}",
+            tooltip=question.text,
+            layout=w.Layout(width="auto"),
+            style={"description_width": "initial"},
+        )
+        radio.observe(lambda _change, n=number: self._changed(n), names="value")
+        self.controls[question.id] = radio
+        return w.VBox([heading, radio], layout=w.Layout(margin="0 0 0.8em 0"))
+
+    def _show(self, answer: dict[str, list[str]]) -> None:
+        for question in self.exercise.questions:
+            picked = answer.get(question.id, [])
+            control = self.controls[question.id]
+            if isinstance(control, list):
+                for option_id, box in control:
+                    box.value = option_id in picked
+            else:
+                known = [option_id for option_id in picked if question.option(option_id)]
+                control.value = known[0] if len(known) == 1 else None
+
+    def _changed(self, number: int) -> None:
+        if not self._loading:
+            self.save(self.answer, f"Answer to question {number} saved.")

@@ -1,0 +1,82 @@
+"""The order widget: move steps up and down; every move saves the whole order.
+
+The steps start in the exercise's fixed shuffled order. Nothing is saved until
+the trainee moves a step or clicks 'Save this order' (for a trainee who thinks
+the order shown is already right), so an untouched exercise reads as not done.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as w
+
+from ..models.order import OrderExercise
+from ..store import AnswerStore
+from .base import ExerciseView
+
+__all__ = ["OrderWidget"]
+
+VIEW = "OrderWidget"
+
+
+class OrderWidget(ExerciseView):
+    """One row per position: the step's text with Up and Down buttons."""
+
+    exercise: OrderExercise
+
+    def __init__(self, exercise: OrderExercise, store: AnswerStore) -> None:
+        self.labels: list[w.Label] = []
+        self.up_buttons: list[w.Button] = []
+        self.down_buttons: list[w.Button] = []
+        rows = []
+        for position in range(len(exercise.steps)):
+            label = w.Label(layout=w.Layout(flex="1 1 auto"))
+            # Icon-only buttons: the tooltip is their accessible name ("Move step 3 up").
+            up = w.Button(icon="arrow-up", tooltip=f"Move step {position + 1} up", layout=w.Layout(width="3em"))
+            down = w.Button(
+                icon="arrow-down", tooltip=f"Move step {position + 1} down", layout=w.Layout(width="3em")
+            )
+            up.on_click(lambda _button, p=position: self.move(p, -1))
+            down.on_click(lambda _button, p=position: self.move(p, +1))
+            self.labels.append(label)
+            self.up_buttons.append(up)
+            self.down_buttons.append(down)
+            rows.append(w.HBox([up, down, label], layout=w.Layout(align_items="center")))
+        self.save_button = w.Button(
+            description="Save this order", tooltip="Save the order shown, as it is now", icon="check"
+        )
+        self.save_button.on_click(lambda _button: self._commit("Order saved."))
+        super().__init__(exercise, store, [w.VBox(rows), self.save_button])
+        saved = self.load_saved()
+        if saved and sorted(saved) == sorted(exercise.correct_order):
+            self.order = list(saved)
+        else:
+            if saved:
+                self.message.value = "Your saved order no longer matches the steps; please order them again."
+            self.order = exercise.initial_order
+        self._render()
+
+    def summary(self, answer: Any) -> str:
+        return f"Order of {len(answer)} steps"
+
+    def move(self, position: int, offset: int) -> bool:
+        """Move the step at ``position`` (0-based) by ``offset`` places and save; False at either end."""
+        target = position + offset
+        if not 0 <= target < len(self.order):
+            return False
+        self.order[position], self.order[target] = self.order[target], self.order[position]
+        self._commit(f"Moved step {position + 1} {'up' if offset < 0 else 'down'} to place {target + 1}.")
+        return True
+
+    def _commit(self, note: str) -> None:
+        self.save(list(self.order), note)
+        self._render()
+
+    def _render(self) -> None:
+        last = len(self.order) - 1
+        for position, step_id in enumerate(self.order):
+            step = self.exercise.step(step_id)
+            self.labels[position].value = f"{position + 1}. {step.text if step else step_id}"
+            self.up_buttons[position].disabled = position == 0
+            self.down_buttons[position].disabled = position == last

@@ -1,0 +1,101 @@
+"""The self-assessment widget: a True/False choice per statement, saved on every change.
+
+Progress shows as "12 of 25 answered"; once every statement is answered the
+result band appears with a chart of strengths by theme.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from typing import Any
+
+import ipywidgets as w
+
+from ..models.true_false import TrueFalseExercise
+from ..scoring.true_false import band_for, theme_strengths, true_count
+from ..store import AnswerStore
+from .base import ExerciseView
+
+__all__ = ["TrueFalseWidget"]
+
+VIEW = "TrueFalseWidget"
+
+
+class TrueFalseWidget(ExerciseView):
+    """One True/False toggle per statement (nothing selected until answered)."""
+
+    exercise: TrueFalseExercise
+
+    def __init__(self, exercise: TrueFalseExercise, store: AnswerStore) -> None:
+        self._loading = True  # no saves while saved answers are put back into the controls
+        self.toggles: dict[str, w.ToggleButtons] = {}
+        rows = []
+        for number, statement in enumerate(exercise.statements, start=1):
+            toggle = w.ToggleButtons(
+                options=[("True", True), ("False", False)],
+                value=None,
+                description=f"Statement {number}",
+                tooltips=["True: this describes me", "False: not yet, or not always"],
+                style={"button_width": "5em"},
+            )
+            toggle.observe(lambda _change, n=number: self._changed(n), names="value")
+            self.toggles[statement.id] = toggle
+            rows.append(w.VBox([w.Label(f"{number}. {statement.text}"), toggle],
+                               layout=w.Layout(margin="0 0 0.6em 0")))
+        self.progress = w.Label()
+        self.result = w.HTML()
+        self.chart = w.Output()
+        super().__init__(exercise, store, [w.VBox(rows), self.progress, self.result, self.chart])
+        saved = self.load_saved() or {}
+        for statement_id, toggle in self.toggles.items():
+            toggle.value = saved.get(statement_id)
+        self._loading = False
+        self._render()
+
+    def summary(self, answer: Any) -> str:
+        return f"{self._answered(answer)} of {len(self.exercise.statements)} answers"
+
+    @property
+    def answer(self) -> dict[str, bool]:
+        """The answer as the toggles show it now (unanswered statements left out)."""
+        return {sid: toggle.value for sid, toggle in self.toggles.items() if toggle.value is not None}
+
+    def _answered(self, answer: dict[str, bool]) -> int:
+        return sum(statement.id in answer for statement in self.exercise.statements)
+
+    def _changed(self, number: int) -> None:
+        if self._loading:
+            return
+        self.save(self.answer, f"Statement {number} saved.")
+        self._render()
+
+    def _render(self) -> None:
+        answer, total = self.answer, len(self.exercise.statements)
+        answered = self._answered(answer)
+        self.progress.value = f"{answered} of {total} answered"
+        if answered < total:
+            self.result.value = ""
+            self.chart.outputs = ()
+            return
+        band = band_for(self.exercise, answer)
+        self.result.value = (
+            f"<p><b>{true_count(self.exercise, answer)} of {total} True: {html.escape(band.label)}.</b> "
+            f"{html.escape(band.advice)}</p>"
+        )
+        self._draw_chart(answer)
+
+    def _draw_chart(self, answer: dict[str, bool]) -> None:
+        # Imported here: matplotlib is only needed once the assessment is complete.
+        from ..charts import figure_png, self_assessment_chart
+
+        png = figure_png(self_assessment_chart(self.exercise, answer), dpi=96)
+        alt = "Your strengths by theme: " + "; ".join(
+            f"{label} {true} of {count} True" for label, (true, count) in theme_strengths(self.exercise, answer).items()
+        )
+        # Set the output directly (a plain notebook output): works in a kernel and in tests alike.
+        self.chart.outputs = ({
+            "output_type": "display_data",
+            "data": {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": alt},
+            "metadata": {},
+        },)

@@ -1,0 +1,68 @@
+"""The written reply widget: the customer's message, a labelled text area, a word counter and Save.
+
+Saving is explicit (the trainee decides when a draft is ready); a note says so
+while the text differs from what was last saved.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import ipywidgets as w
+
+from ..models.written_reply import WrittenReplyExercise
+from ..scoring.written_reply import empty_answer, word_count
+from ..store import AnswerStore
+from .base import ExerciseView
+
+__all__ = ["WrittenReplyWidget"]
+
+VIEW = "WrittenReplyWidget"
+
+
+class WrittenReplyWidget(ExerciseView):
+    """Write a reply; "Save reply" saves the whole text."""
+
+    exercise: WrittenReplyExercise
+
+    def __init__(self, exercise: WrittenReplyExercise, store: AnswerStore) -> None:
+        scenario = html.escape(exercise.scenario)
+        self.scenario = w.HTML(
+            f"<p><b>The customer's message:</b></p>"
+            f"<blockquote style='white-space:pre-wrap;border-left:3px solid #999;padding-left:0.8em'>{scenario}"
+            "</blockquote>"
+        )
+        self.text = w.Textarea(
+            placeholder=exercise.placeholder,
+            description="Your reply",
+            tooltip="Write the reply you would send, then click Save reply",
+            layout=w.Layout(width="100%", height="14em"),
+            style={"description_width": "initial"},
+        )
+        self.words = w.Label()
+        self.unsaved = w.Label()
+        self.save_button = w.Button(description="Save reply", tooltip="Save your reply", button_style="primary",
+                                    icon="save")
+        self.save_button.on_click(lambda _button: self.save_reply())
+        self.text.observe(lambda _change: self._update_counts(), names="value")
+        controls = w.HBox([self.save_button, self.words, self.unsaved])
+        super().__init__(exercise, store, [self.scenario, self.text, controls])
+        self.saved_text = (self.load_saved() or empty_answer())["text"]
+        self.text.value = self.saved_text
+        self._update_counts()
+
+    def summary(self, answer: Any) -> str:
+        return f"Reply of {word_count(answer['text'])} words"
+
+    def save_reply(self) -> None:
+        """Save the text as it is now."""
+        text = self.text.value
+        self.save({"text": text}, "Reply saved." if text.strip() else "Saved an empty reply.")
+        self.saved_text = text
+        self._update_counts()
+
+    def _update_counts(self) -> None:
+        limits = self.exercise.length
+        self.words.value = f"{word_count(self.text.value)} words (aim for {limits.min_words}-{limits.max_words})"
+        self.unsaved.value = "Unsaved changes: click Save reply." if self.text.value != self.saved_text else ""

@@ -1,0 +1,379 @@
+"""Gather a class folder into what the live board shows. Pure: no widgets, no matplotlib.
+
+A :class:`ClassFolder` reads ``<class_dir>/<exercise-id>/<trainee>.json``
+entries written by :mod:`course_lib.live.publish`, caching each parsed entry
+(and its brainstorm verdicts or self-assessment band) until the file's mtime or
+size changes, so a refresh of a room of 1,000 re-reads only what changed.
+A half-written, corrupt or misfiled entry is skipped with a note, never raised.
+
+:func:`summarise` turns an activity into a summary by exercise type:
+brainstorm -> distinct entries grouped by theme and theme counts; true_false
+(self-assessment) -> band counts only, never names; choice -> how often each
+option was picked. Names travel with brainstorm cards so the board can show
+them on request; it hides them by default.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import os
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..grading import scorer_for
+from ..models import ContentError, ExerciseBase, load_exercise
+from .publish import ENTRY_FORMAT
+
+__all__ = [
+    "NO_THEME",
+    "BandSummary",
+    "BrainstormSummary",
+    "Card",
+    "ChoiceSummary",
+    "ClassEntries",
+    "ClassFolder",
+    "Entry",
+    "OptionCount",
+    "OtherSummary",
+    "QuestionCount",
+    "ThemeGroup",
+    "card_key",
+    "summarise",
+]
+
+NO_THEME = "No theme recognised"
+HIDDEN_FILE = ".hidden.json"
+MAX_ENTRY_BYTES = 256_000  # far above any real answer; a bigger file is skipped, not parsed
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One trainee's published answer (already parsed to its canonical shape)."""
+
+    trainee: str
+    name: str
+    saved_at: str
+    answer: Any
+    derived: Any = None  # per-type data computed once per file version (verdicts, band)
+
+
+@dataclass(frozen=True)
+class ClassEntries:
+    """The readable entries of one activity, and a note for each file that was skipped."""
+
+    exercise_id: str
+    entries: tuple[Entry, ...]
+    notes: tuple[str, ...]
+
+
+def card_key(text: str) -> str:
+    """The id of a distinct brainstorm entry, used to hide it: the same words give the same key."""
+    from ..scoring.brainstorm import normalise
+
+    return hashlib.sha256(normalise(text).encode("utf-8")).hexdigest()[:12]
+
+
+def _derive(exercise: ExerciseBase, answer: Any) -> Any:
+    if exercise.type == "brainstorm":
+        from ..scoring.brainstorm import judge_items
+
+        return tuple(judge_items(exercise, answer))  # type: ignore[arg-type]
+    if exercise.type == "true_false":
+        band_for = getattr(importlib.import_module("course_lib.scoring.true_false"), "band_for")
+        return band_for(exercise, answer).label
+    return None
+
+
+class ClassFolder:
+    """Reads and caches the entries of a class folder; stores the facilitator's hidden entries."""
+
+    def __init__(self, class_dir: Path | str) -> None:
+        self.class_dir = Path(class_dir)
+        # path -> (file version, exercise object it was parsed for, Entry or note)
+        self._cache: dict[Path, tuple[tuple[int, int], ExerciseBase, Entry | str]] = {}
+
+    def activities(self) -> list[str]:
+        """Exercise ids that have a folder in the class folder, sorted."""
+        try:
+            return sorted(
+                p.name for p in self.class_dir.iterdir() if p.is_dir() and not p.is_symlink()
+                and not p.name.startswith(".")
+            )
+        except OSError:
+            return []
+
+    def read(self, exercise: ExerciseBase) -> ClassEntries:
+        """Every entry of ``exercise``; unreadable ones become notes."""
+        folder = self.class_dir / exercise.id
+        entries: list[Entry] = []
+        notes: list[str] = []
+        seen: set[Path] = set()
+        try:
+            scan = list(os.scandir(folder))
+        except OSError:
+            scan = []
+        for item in scan:
+            # Dot files are the hidden list and half-written temporary files.
+            if item.name.startswith(".") or not item.name.endswith(".json"):
+                continue
+            path = Path(item.path)
+            seen.add(path)
+            if item.is_symlink():
+                notes.append(f"Skipped {item.name}: a symbolic link, not an entry.")
+                continue
+            try:
+                stat = item.stat()
+            except OSError as exc:
+                notes.append(f"Skipped {item.name}: {exc.strerror}.")
+                continue
+            version = (stat.st_mtime_ns, stat.st_size)
+            cached = self._cache.get(path)
+            if cached is None or cached[0] != version or cached[1] is not exercise:
+                cached = (version, exercise, self._parse(path, exercise, stat.st_size))
+                self._cache[path] = cached
+            result = cached[2]
+            if isinstance(result, Entry):
+                entries.append(result)
+            else:
+                notes.append(result)
+        for gone in [p for p in self._cache if p.parent == folder and p not in seen]:
+            del self._cache[gone]
+        entries.sort(key=lambda e: (e.saved_at, e.trainee))
+        return ClassEntries(exercise.id, tuple(entries), tuple(sorted(notes)))
+
+    @staticmethod
+    def _parse(path: Path, exercise: ExerciseBase, size: int) -> Entry | str:
+        name = path.name
+        if size > MAX_ENTRY_BYTES:
+            return f"Skipped {name}: too large ({size} bytes)."
+        try:
+            record = json.loads(path.read_bytes())
+            if not isinstance(record, dict):
+                raise ValueError("not a JSON object")
+            if record.get("format") != ENTRY_FORMAT:
+                raise ValueError(f"unknown format {record.get('format')!r}")
+            if record.get("exercise") != exercise.id:
+                raise ValueError(f"it belongs to exercise {record.get('exercise')!r}")
+            if record.get("trainee") != path.stem:
+                raise ValueError("its trainee id does not match its file name")
+            answer = scorer_for(exercise).parse_answer(record.get("answer"))
+            name_field = record.get("name")
+            entry = Entry(
+                trainee=path.stem,
+                name=name_field if isinstance(name_field, str) and name_field else path.stem,
+                saved_at=str(record.get("saved_at", "")),
+                answer=answer,
+            )
+            return Entry(entry.trainee, entry.name, entry.saved_at, answer, _derive(exercise, answer))
+        except OSError as exc:
+            return f"Skipped {name}: could not be read ({exc.strerror})."
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            # json's message says where the text stopped: enough to spot a half-written file.
+            reason = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+            return f"Skipped {name}: {reason}."
+
+    # -- hidden entries ----------------------------------------------------
+    def _hidden_path(self, exercise_id: str) -> Path:
+        return self.class_dir / exercise_id / HIDDEN_FILE
+
+    def hidden(self, exercise_id: str) -> dict[str, str]:
+        """Hidden card keys of ``exercise_id`` -> their text (for the 'show again' list)."""
+        path = self._hidden_path(exercise_id)
+        try:
+            if path.is_symlink() or (hasattr(os, "getuid") and path.stat().st_uid != os.getuid()):
+                return {}  # only the facilitator's own list counts
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        hidden = data.get("hidden") if isinstance(data, dict) else None
+        if not isinstance(hidden, dict):
+            return {}
+        return {str(k): str(v) for k, v in hidden.items()}
+
+    def set_hidden(self, exercise_id: str, key: str, text: str, hide: bool = True) -> None:
+        """Hide (or show again) the card ``key`` of ``exercise_id``; atomic like every other write."""
+        hidden = self.hidden(exercise_id)
+        if hide:
+            hidden[key] = text
+        else:
+            hidden.pop(key, None)
+        path = self._hidden_path(exercise_id)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".hidden.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump({"format": 1, "hidden": hidden}, handle, ensure_ascii=False)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+# -- summaries ------------------------------------------------------------
+@dataclass(frozen=True)
+class Card:
+    """One distinct brainstorm entry on the flip chart (same words from several trainees = one card)."""
+
+    key: str
+    text: str
+    count: int
+    names: tuple[str, ...]
+    themes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ThemeGroup:
+    label: str
+    cards: tuple[Card, ...]
+
+
+@dataclass(frozen=True)
+class BrainstormSummary:
+    exercise: ExerciseBase
+    participants: int
+    groups: tuple[ThemeGroup, ...]  # each card under its first theme; no-theme cards last
+    theme_counts: tuple[tuple[str, int], ...]  # entries mentioning each theme, in content order
+    hidden: dict[str, str]
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BandSummary:
+    """Self-assessment: how many trainees fall in each band. Anonymous by construction: no names."""
+
+    exercise: ExerciseBase
+    participants: int
+    bands: tuple[tuple[str, int], ...]
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class OptionCount:
+    option_id: str
+    text: str
+    correct: bool
+    count: int
+
+
+@dataclass(frozen=True)
+class QuestionCount:
+    question_id: str
+    text: str
+    answered: int
+    options: tuple[OptionCount, ...]
+
+
+@dataclass(frozen=True)
+class ChoiceSummary:
+    exercise: ExerciseBase
+    participants: int
+    questions: tuple[QuestionCount, ...]
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class OtherSummary:
+    """An activity type the board has no special view for: participants only."""
+
+    exercise: ExerciseBase
+    participants: int
+    notes: tuple[str, ...] = field(default=())
+
+
+Summary = BrainstormSummary | BandSummary | ChoiceSummary | OtherSummary
+
+
+def _took_part(entry: Entry) -> bool:
+    return bool(entry.answer)
+
+
+def _brainstorm(exercise: ExerciseBase, read: ClassEntries, hidden: dict[str, str]) -> BrainstormSummary:
+    from ..scoring.brainstorm import normalise
+
+    labels = [theme.label for theme in exercise.themes]  # type: ignore[attr-defined]
+    cards: dict[str, dict[str, Any]] = {}
+    theme_counts: Counter[str] = Counter()
+    participants = 0
+    for entry in read.entries:
+        if not _took_part(entry):
+            continue
+        participants += 1
+        mine: set[str] = set()  # one trainee's repeated entry counts once
+        for verdict in entry.derived:
+            if not normalise(verdict.text):
+                continue
+            key = card_key(verdict.text)
+            if key in hidden or key in mine:
+                continue
+            mine.add(key)
+            card = cards.get(key)
+            if card is None:
+                card = cards[key] = {"text": verdict.text, "names": [], "themes": verdict.themes, "count": 0}
+            card["count"] += 1
+            card["names"].append(entry.name)
+            theme_counts.update(verdict.themes)
+    grouped: dict[str, list[Card]] = {label: [] for label in [*labels, NO_THEME]}
+    for key, card in cards.items():
+        themes = tuple(card["themes"])
+        grouped[themes[0] if themes else NO_THEME].append(
+            Card(key, card["text"], card["count"], tuple(card["names"]), themes)
+        )
+    groups = tuple(
+        ThemeGroup(label, tuple(sorted(found, key=lambda c: (-c.count, c.text.casefold()))))
+        for label, found in grouped.items() if found
+    )
+    counts = tuple((label, theme_counts[label]) for label in labels)
+    return BrainstormSummary(exercise, participants, groups, counts, hidden, read.notes)
+
+
+def _bands(exercise: ExerciseBase, read: ClassEntries) -> BandSummary:
+    taking_part = [e for e in read.entries if _took_part(e)]
+    counts = Counter(e.derived for e in taking_part)
+    order = [getattr(b, "label", str(b)) for b in getattr(exercise, "bands", []) or []]
+    order += sorted(label for label in counts if label not in order)
+    return BandSummary(exercise, len(taking_part), tuple((label, counts[label]) for label in order), read.notes)
+
+
+def _choice(exercise: ExerciseBase, read: ClassEntries) -> ChoiceSummary:
+    taking_part = [e for e in read.entries if _took_part(e)]
+    questions = []
+    for question in exercise.questions:  # type: ignore[attr-defined]
+        picked = Counter()
+        answered = 0
+        for entry in taking_part:
+            chosen = entry.answer.get(question.id) or []
+            answered += bool(chosen)
+            picked.update(set(chosen))
+        options = tuple(OptionCount(o.id, o.text, o.correct, picked[o.id]) for o in question.options)
+        questions.append(QuestionCount(question.id, question.text, answered, options))
+    return ChoiceSummary(exercise, len(taking_part), tuple(questions), read.notes)
+
+
+def summarise(exercise: ExerciseBase | str, folder: ClassFolder) -> Summary:
+    """What the board shows for one activity (see the module docstring)."""
+    if isinstance(exercise, str):
+        exercise = load_exercise(exercise)
+    try:
+        read = folder.read(exercise)
+    except (ModuleNotFoundError, AttributeError) as exc:  # e.g. a scorer that is not there yet
+        return OtherSummary(exercise, 0, (f"This activity cannot be shown yet ({exc}).",))
+    if exercise.type == "brainstorm":
+        return _brainstorm(exercise, read, folder.hidden(exercise.id))
+    if exercise.type == "true_false":
+        return _bands(exercise, read)
+    if exercise.type == "choice":
+        return _choice(exercise, read)
+    return OtherSummary(exercise, sum(_took_part(e) for e in read.entries), read.notes)
+
+
+def load_activity(exercise_id: str) -> ExerciseBase | None:
+    """The exercise of a class-folder activity, or None when no content file matches it."""
+    try:
+        return load_exercise(exercise_id)
+    except ContentError:
+        return None

@@ -1,0 +1,155 @@
+"""HTML and charts for the live board, from the summaries of :mod:`course_lib.live.aggregate`.
+
+Every piece of trainee or content text goes through ``html.escape``. Charts
+use matplotlib's object-oriented API (``Figure`` + Agg canvas, no pyplot state)
+and are cached by their data, so an unchanged room costs nothing to redraw.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from functools import lru_cache
+from html import escape
+
+from .aggregate import BandSummary, BrainstormSummary, ChoiceSummary, Summary
+
+__all__ = ["BOARD_CSS", "Rendered", "bar_chart_png", "flip_chart_html", "render"]
+
+MAX_CARDS_PER_THEME = 40  # beyond this a theme column says "and N more"
+MAX_NAMES = 12
+
+BOARD_CSS = """<style>
+.course-board-flipchart{display:flex;flex-wrap:wrap;gap:0.8em;align-items:flex-start}
+.course-board-theme{flex:1 1 16em;max-width:26em;background:#fffdf2;border:2px solid #444;border-radius:6px;padding:0.5em}
+.course-board-theme h4{margin:0 0 0.4em 0;font-size:1.1em}
+.course-board-card{background:#fff;border:1px solid #888;border-radius:4px;margin:0.3em 0;padding:0.3em 0.5em;
+  white-space:pre-wrap;overflow-wrap:anywhere}
+.course-board-count{font-weight:bold;margin-left:0.4em}
+.course-board-names{display:block;font-size:0.85em;color:#333}
+.course-board-notes{color:#8a3b00;font-size:0.9em}
+.course-board-bar{display:inline-block;height:0.9em;background:#2a5db0;vertical-align:middle;margin-right:0.4em}
+.course-board-choice td{padding:0.15em 0.5em}
+</style>"""
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One refresh's output: the activity's HTML and an optional PNG chart."""
+
+    headline: str  # plain text, e.g. "12 trainees took part"
+    html: str
+    chart: bytes | None
+    notes_html: str
+
+
+@lru_cache(maxsize=64)
+def bar_chart_png(title: str, labels: tuple[str, ...], counts: tuple[int, ...], projector: bool = False) -> bytes:
+    """A horizontal bar chart as PNG bytes (cached: same data, same picture)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    size = 16 if projector else 10
+    height = max(2.0, 0.45 * len(labels) + 1.0) * (1.4 if projector else 1.0)
+    figure = Figure(figsize=(9 if projector else 7, height), dpi=100)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    positions = list(range(len(labels)))
+    axes.barh(positions, counts, color="#1f3f7a" if projector else "#2a5db0")
+    axes.set_yticks(positions, labels=list(labels), fontsize=size)
+    axes.invert_yaxis()  # first label at the top, as in the content file
+    axes.set_title(title, fontsize=size + 2)
+    axes.tick_params(axis="x", labelsize=size)
+    axes.xaxis.get_major_locator().set_params(integer=True)
+    for position, count in zip(positions, counts, strict=True):
+        axes.text(count, position, f" {count}", va="center", fontsize=size)
+    axes.spines[["top", "right"]].set_visible(False)
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def flip_chart_html(summary: BrainstormSummary, show_names: bool = False) -> str:
+    """The brainstorm as theme columns of cards; names only when ``show_names``."""
+    if not summary.groups:
+        return "<p>No entries yet.</p>"
+    columns = []
+    for group in summary.groups:
+        cards = []
+        for card in group.cards[:MAX_CARDS_PER_THEME]:
+            count = f'<span class="course-board-count">×{card.count}</span>' if card.count > 1 else ""
+            names = ""
+            if show_names:
+                shown = ", ".join(escape(n) for n in card.names[:MAX_NAMES])
+                more = f" and {len(card.names) - MAX_NAMES} more" if len(card.names) > MAX_NAMES else ""
+                names = f'<span class="course-board-names">{shown}{more}</span>'
+            cards.append(f'<div class="course-board-card">{escape(card.text)}{count}{names}</div>')
+        extra = len(group.cards) - MAX_CARDS_PER_THEME
+        if extra > 0:
+            cards.append(f"<p>and {extra} more</p>")
+        columns.append(
+            f'<div class="course-board-theme"><h4>{escape(group.label)} ({len(group.cards)})</h4>{"".join(cards)}</div>'
+        )
+    return f'<div class="course-board-flipchart">{"".join(columns)}</div>'
+
+
+def bands_html(summary: BandSummary) -> str:
+    """The band distribution as a table of counts (no names exist to show)."""
+    rows = "".join(f"<tr><td>{escape(label)}</td><td>{count}</td></tr>" for label, count in summary.bands)
+    return f'<table class="course-board-choice"><tr><th>Band</th><th>Trainees</th></tr>{rows}</table>'
+
+
+def choice_html(summary: ChoiceSummary, reveal: bool = False) -> str:
+    """Per question, how many picked each option; the right options marked only when ``reveal``."""
+    parts = []
+    for number, question in enumerate(summary.questions, start=1):
+        rows = []
+        for option in question.options:
+            share = option.count / question.answered if question.answered else 0.0
+            mark = " ✓" if reveal and option.correct else ""
+            rows.append(
+                f"<tr><td>{escape(option.text)}{mark}</td><td>"
+                f'<span class="course-board-bar" style="width:{share * 12:.2f}em"></span>'
+                f"{option.count}</td></tr>"
+            )
+        parts.append(
+            f"<h4>{number}. {escape(question.text)} "
+            f"<small>({_plural(question.answered, 'answer')})</small></h4>"
+            f'<table class="course-board-choice">{"".join(rows)}</table>'
+        )
+    return "".join(parts)
+
+
+def notes_html(notes: tuple[str, ...]) -> str:
+    if not notes:
+        return ""
+    items = "".join(f"<li>{escape(note)}</li>" for note in notes[:20])
+    more = f"<li>and {len(notes) - 20} more</li>" if len(notes) > 20 else ""
+    return f'<ul class="course-board-notes">{items}{more}</ul>'
+
+
+def render(summary: Summary, *, show_names: bool = False, reveal: bool = False, projector: bool = False) -> Rendered:
+    """HTML (and a chart) for one activity's summary."""
+    headline = f"{_plural(summary.participants, 'trainee')} took part"
+    chart = None
+    if isinstance(summary, BrainstormSummary):
+        body = flip_chart_html(summary, show_names)
+        if summary.participants:
+            labels, counts = zip(*summary.theme_counts, strict=True) if summary.theme_counts else ((), ())
+            chart = bar_chart_png("Entries per theme", tuple(labels), tuple(counts), projector)
+    elif isinstance(summary, BandSummary):
+        body = bands_html(summary)
+        if summary.participants:
+            labels, counts = zip(*summary.bands, strict=True)
+            chart = bar_chart_png("Trainees per band (anonymous)", tuple(labels), tuple(counts), projector)
+    elif isinstance(summary, ChoiceSummary):
+        body = choice_html(summary, reveal)
+    else:
+        body = f"<p>The board has no chart for {escape(summary.exercise.type)} activities.</p>"
+    title = f"<h3>{escape(summary.exercise.title)}</h3>"
+    return Rendered(headline, BOARD_CSS + title + body, chart, notes_html(summary.notes))

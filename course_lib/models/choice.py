@@ -1,0 +1,76 @@
+"""Content model of the knowledge check: single- and multiple-choice questions."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from .base import ExerciseBase, ExerciseId, Strict, Text
+
+__all__ = ["ChoiceExercise", "ChoiceOption", "ChoiceQuestion", "repeated"]
+
+MODEL = "ChoiceExercise"
+
+
+def repeated(ids: list[str]) -> list[str]:
+    """The ids that occur more than once, sorted (for 'must be unique' messages)."""
+    return sorted({i for i in ids if ids.count(i) > 1})
+
+
+class ChoiceOption(Strict):
+    """One option of a question, with the reason it is right or wrong."""
+
+    id: ExerciseId
+    text: Text
+    correct: bool
+    feedback: Text = Field(description="Why this option is right or wrong, shown when the trainee picks it.")
+
+
+class ChoiceQuestion(Strict):
+    """A question with one right option (``multiple: false``) or several."""
+
+    id: ExerciseId
+    text: Text
+    multiple: bool = False
+    options: Annotated[list[ChoiceOption], Field(min_length=2)]
+
+    @model_validator(mode="after")
+    def _options_fit_the_kind(self) -> ChoiceQuestion:
+        if dup := repeated([option.id for option in self.options]):
+            raise ValueError(f"question '{self.id}': option ids must be unique, repeated: {', '.join(dup)}")
+        right = sum(option.correct for option in self.options)
+        if not self.multiple and right != 1:
+            raise ValueError(
+                f"question '{self.id}': a single-choice question needs exactly one option with "
+                f"'correct: true', found {right} (set 'multiple: true' for several)"
+            )
+        if self.multiple and right < 1:
+            raise ValueError(f"question '{self.id}': a multiple-choice question needs at least one correct option")
+        return self
+
+    @property
+    def correct_ids(self) -> frozenset[str]:
+        return frozenset(option.id for option in self.options if option.correct)
+
+    def option(self, option_id: str) -> ChoiceOption | None:
+        return next((option for option in self.options if option.id == option_id), None)
+
+
+class ChoiceExercise(ExerciseBase):
+    """A knowledge check: one raw point per question (partial credit on multiple choice)."""
+
+    type: Literal["choice"]
+    questions: Annotated[list[ChoiceQuestion], Field(min_length=1)]
+
+    @field_validator("questions")
+    @classmethod
+    def _unique_question_ids(cls, questions: list[ChoiceQuestion]) -> list[ChoiceQuestion]:
+        if dup := repeated([question.id for question in questions]):
+            raise ValueError(f"question ids must be unique, repeated: {', '.join(dup)}")
+        return questions
+
+    @property
+    def max_points(self) -> float:
+        """Raw rubric maximum: one point per question."""
+        return float(len(self.questions))
