@@ -46,7 +46,10 @@ class Graded:
         if self.problem:
             lines.append(self.problem)
         lines += [*self.result.answer_lines, "", *self.result.feedback, ""]
-        lines.append(f"Score: {self.result.scaled(points):g} of {points:g} points")
+        score_line = f"Score: {self.result.scaled(points):g} of {points:g} points"
+        if self.result.max_points != points:
+            score_line += f" (rubric: {self.result.points:g} of {self.result.max_points:g}, scaled)"
+        lines.append(score_line)
         return "\n".join(lines)
 
 

@@ -146,7 +146,7 @@ def score(exercise: BrainstormExercise, items: list[str]) -> Result:
     theme_points = min(len(found) * rubric.points_per_theme, rubric.max_theme_points)
 
     lines = [f"Distinct behaviours counted: {behaviours} "
-             f"({behaviour_points:g} of {rubric.max_behaviour_points:g} points)"]
+             f"({behaviour_points:g} of {rubric.max_behaviour_points:g} behaviour points)"]
     for number, verdict in enumerate(verdicts, start=1):
         if verdict.counted:
             about = ", ".join(verdict.themes) if verdict.themes else "no theme recognised"
@@ -156,7 +156,7 @@ def score(exercise: BrainstormExercise, items: list[str]) -> Result:
     ordered = [t.label for t in exercise.themes if t.label in found]
     lines.append(
         f"Themes of good service covered: {len(found)} of {len(exercise.themes)} "
-        f"({theme_points:g} of {rubric.max_theme_points:g} points): "
+        f"({theme_points:g} of {rubric.max_theme_points:g} theme points): "
         + (", ".join(ordered) if ordered else "none yet")
     )
     missing = [t for t in exercise.themes if t.label not in found]
