@@ -57,6 +57,9 @@ c.Autograde.autograde_preprocessors = [
     CheckCellMetadata,
 ]
 c.Execute.timeout = 120
+# Stop each kernel at once when its notebook has run: every output is already
+# collected, and a graceful shutdown costs ~0.3 s of CPU and wall time per notebook.
+c.Execute.shutdown_kernel = "immediate"
 
 # Feedback: hide hidden tests and sanitize any HTML a trainee produced.
 c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor"]

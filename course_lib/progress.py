@@ -104,7 +104,8 @@ def _read_graded_cells(notebook: Path, known: set[str]) -> tuple[str, list[tuple
         if title == notebook.stem and cell.get("cell_type") == "markdown":
             heading = re.search(r"(?m)^#\s+(.+)$", source)
             if heading:
-                title = heading.group(1).strip()
+                # "Module 2 graded exercise: The service chain" reads better as "Module 2: The service chain".
+                title = heading.group(1).replace(" graded exercise", "").strip()
         meta = cell.get("metadata", {}).get("nbgrader", {})
         grade_id = meta.get("grade_id", "")
         if cell.get("cell_type") == "code" and meta.get("grade") and grade_id in known:
@@ -146,9 +147,9 @@ def course_progress(root: Path) -> list[ModuleProgress]:
 
 
 def _label(module: ModuleProgress) -> str:
-    # "Module 2 graded exercise: The service chain" -> "Module 2"; keep other titles short.
+    # "Module 2: The service chain" -> "Module 2"; other assignments by name ("action-plan" -> "Action plan").
     match = re.match(r"(Module \d+)", module.title)
-    return match.group(1) if match else module.title.split(":")[0][:28]
+    return match.group(1) if match else module.assignment.replace("-", " ").capitalize()
 
 
 def progress_chart(progress: list[ModuleProgress]) -> Figure:
@@ -158,7 +159,7 @@ def progress_chart(progress: list[ModuleProgress]) -> Figure:
     labels = [_label(m) for m in progress]
     done = [100 * m.done / m.total if m.total else 0 for m in progress]
     scored = [100 * m.points / m.max_points if m.max_points else 0 for m in progress]
-    fig = Figure(figsize=(6.4, 0.45 * max(len(progress), 1) + 1.2), layout="constrained")
+    fig = Figure(figsize=(6.4, 0.45 * max(len(progress), 1) + 1.5), layout="constrained")
     ax = fig.add_subplot()
     rows = range(len(progress))
     ax.barh([r - 0.2 for r in rows], done, height=0.38, color="#4c78a8", label="exercises done")
@@ -168,7 +169,7 @@ def progress_chart(progress: list[ModuleProgress]) -> Figure:
     ax.set_xlim(0, 100)
     ax.set_xlabel("% of the module")
     ax.set_title("Your progress")
-    ax.legend(loc="lower right", fontsize="small")
+    fig.legend(loc="outside lower center", ncols=2, fontsize="small")
     return fig
 
 

@@ -2,11 +2,27 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS_DIR = ROOT / "test-artifacts"
+# Flags that work for Debian's chromium as root on this kind of machine.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
 
 @pytest.fixture(autouse=True)
@@ -18,3 +34,62 @@ def _packaged_content_only(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def repo_root() -> Path:
     return ROOT
+
+
+# -- real browser: one Playwright and one Chromium for the whole session ---------
+def _chromium_path() -> str:
+    path = shutil.which("chromium") or "/usr/bin/chromium"
+    if os.path.exists(path):
+        return path
+    if os.environ.get("CI") == "true":
+        pytest.fail("chromium is required in CI")
+    pytest.skip("chromium not found (install Debian's chromium to run the browser tests)")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Headless Debian Chromium driven by sync Playwright (never a downloaded browser)."""
+    executable = _chromium_path()
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        if os.environ.get("CI") == "true":
+            pytest.fail("playwright is required in CI")
+        pytest.skip("playwright is not installed")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def _local_only(route) -> None:
+    host = urlsplit(route.request.url).hostname
+    if host in LOCAL_HOSTS or route.request.url.startswith(("data:", "blob:")):
+        route.continue_()
+    else:
+        route.abort()
+
+
+@pytest.fixture
+def page(browser, request: pytest.FixtureRequest) -> Iterator[object]:
+    """A page in a fresh context that can only reach 127.0.0.1/localhost.
+
+    A screenshot is saved to test-artifacts/<test name>.png when the test ends,
+    pass or fail (set ``request.node.screenshot_name`` to choose the name).
+    """
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    page.route("**/*", _local_only)
+    try:
+        yield page
+    finally:
+        name = getattr(request.node, "screenshot_name", request.node.name)
+        ARTIFACTS_DIR.mkdir(exist_ok=True)
+        try:
+            page.screenshot(path=str(ARTIFACTS_DIR / f"{name}.png"), full_page=True)
+        except Exception as exc:  # a failed screenshot must not hide the real failure
+            print(f"could not save screenshot: {exc}")
+        context.close()

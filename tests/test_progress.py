@@ -72,7 +72,7 @@ def test_nothing_saved_gives_zero_done_and_zero_points(course):
     progress = course_progress(course)
     assert [m.assignment for m in progress] == ["module1", "module2"]
     assert [(m.done, m.total, m.points, m.max_points) for m in progress] == [(0, 2, 0, 6), (0, 1, 0, 3)]
-    assert progress[0].title == "Module 1 graded exercise: Alpha"
+    assert progress[0].title == "Module 1: Alpha"
 
 
 def test_saved_answers_count_as_done_and_are_scored(course):

@@ -18,6 +18,14 @@ from .base import ExerciseView
 __all__ = ["ChoiceWidget"]
 
 VIEW = "ChoiceWidget"
+# Option texts are sentences: let check-box and radio labels wrap instead of being cut with an ellipsis.
+WRAP_OPTIONS_CSS = """<style>
+.course-choice .widget-checkbox, .course-choice .jupyter-widget-checkbox { height: auto; }
+.course-choice .widget-checkbox label, .course-choice .jupyter-widget-checkbox label,
+.course-choice .widget-radio-box label, .course-choice .jupyter-widget-radio-box label {
+  white-space: normal; overflow: visible; height: auto; line-height: 1.4; margin-bottom: 0.3em;
+}
+</style>"""
 
 
 class ChoiceWidget(ExerciseView):
@@ -29,7 +37,7 @@ class ChoiceWidget(ExerciseView):
         self._loading = True  # no saves while saved answers are put back into the controls
         self.controls: dict[str, w.RadioButtons | list[tuple[str, w.Checkbox]]] = {}
         blocks = [self._block(n, question) for n, question in enumerate(exercise.questions, start=1)]
-        super().__init__(exercise, store, blocks)
+        super().__init__(exercise, store, [w.HTML(WRAP_OPTIONS_CSS), *blocks])
         self._show(self.load_saved() or {})
         self._loading = False
 

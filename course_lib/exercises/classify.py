@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import ipywidgets as w
@@ -27,23 +28,25 @@ class ClassifyWidget(ExerciseView):
         self.dropdowns: dict[str, w.Dropdown] = {}
         rows = []
         for number, item in enumerate(exercise.items, start=1):
-            # The item text is course content, shown as plain text; the drop-down names the item it sorts.
-            text = w.Label(f"{number}. {item.text}", layout=w.Layout(flex="1 1 auto"))
+            # Escaped HTML, not a Label: Labels never wrap and would cut a long item short.
+            text = w.HTML(html.escape(f"{number}. {item.text}"), layout=w.Layout(flex="1 1 auto"))
             dropdown = w.Dropdown(
                 options=options,
-                value=None,
+                index=0,  # "choose...": value None, shown as a real option (value=None would show a blank)
                 description=f"Item {number}",
                 tooltip=f"Group for item {number}: {item.text}",
                 layout=w.Layout(width="18em", flex="0 0 auto"),
             )
             dropdown.observe(lambda _change, n=number: self._changed(n), names="value")
             self.dropdowns[item.id] = dropdown
-            rows.append(w.HBox([text, dropdown], layout=w.Layout(justify_content="space-between")))
+            row_layout = w.Layout(justify_content="space-between", align_items="center")
+            rows.append(w.HBox([text, dropdown], layout=row_layout))
         super().__init__(exercise, store, [w.VBox(rows)])
         saved = self.load_saved() or {}
         known = {group.id for group in exercise.groups}
         for item_id, dropdown in self.dropdowns.items():
-            dropdown.value = saved.get(item_id) if saved.get(item_id) in known else None
+            if saved.get(item_id) in known:
+                dropdown.value = saved[item_id]
         self._loading = False
 
     def summary(self, answer: Any) -> str:

@@ -7,6 +7,7 @@ the order shown is already right), so an untouched exercise reads as not done.
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import ipywidgets as w
@@ -26,12 +27,12 @@ class OrderWidget(ExerciseView):
     exercise: OrderExercise
 
     def __init__(self, exercise: OrderExercise, store: AnswerStore) -> None:
-        self.labels: list[w.Label] = []
+        self.labels: list[w.HTML] = []
         self.up_buttons: list[w.Button] = []
         self.down_buttons: list[w.Button] = []
         rows = []
         for position in range(len(exercise.steps)):
-            label = w.Label(layout=w.Layout(flex="1 1 auto"))
+            label = w.HTML(layout=w.Layout(flex="1 1 auto"))  # wraps, unlike a Label
             # Icon-only buttons: the tooltip is their accessible name ("Move step 3 up").
             up = w.Button(icon="arrow-up", tooltip=f"Move step {position + 1} up", layout=w.Layout(width="3em"))
             down = w.Button(
@@ -77,6 +78,6 @@ class OrderWidget(ExerciseView):
         last = len(self.order) - 1
         for position, step_id in enumerate(self.order):
             step = self.exercise.step(step_id)
-            self.labels[position].value = f"{position + 1}. {step.text if step else step_id}"
+            self.labels[position].value = html.escape(f"{position + 1}. {step.text if step else step_id}")
             self.up_buttons[position].disabled = position == 0
             self.down_buttons[position].disabled = position == last

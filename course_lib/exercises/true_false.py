@@ -41,7 +41,8 @@ class TrueFalseWidget(ExerciseView):
             )
             toggle.observe(lambda _change, n=number: self._changed(n), names="value")
             self.toggles[statement.id] = toggle
-            rows.append(w.VBox([w.Label(f"{number}. {statement.text}"), toggle],
+            # Escaped HTML, not a Label: Labels never wrap and would cut a long statement short.
+            rows.append(w.VBox([w.HTML(html.escape(f"{number}. {statement.text}")), toggle],
                                layout=w.Layout(margin="0 0 0.6em 0")))
         self.progress = w.Label()
         self.result = w.HTML()

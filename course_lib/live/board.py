@@ -52,7 +52,7 @@ class LiveBoard(w.VBox):
         self.headline = w.HTML()
         self.updated = w.Label()
         self.body = w.HTML()
-        self.chart = w.Image(format="png", layout=w.Layout(max_width="100%", display="none"))
+        self.chart = w.Image(format="png", layout=w.Layout(width="44em", max_width="100%", display="none"))
         self.notes = w.HTML()
         self.entry_picker = w.Dropdown(options=[], description="Entry", tooltip="A flip-chart entry to hide")
         self.hide_button = w.Button(description="Hide entry", icon="eye-slash", tooltip="Hide the chosen entry")
@@ -149,11 +149,14 @@ class LiveBoard(w.VBox):
         cards = sorted((card for group in summary.groups for card in group.cards), key=lambda c: c.text.casefold())
         # Dropdown labels are plain text in the browser: trainee text is never parsed as HTML here.
         entries = [(card.text[:80], card.key) for card in cards]
-        if entries != list(self.entry_picker.options):
-            self.entry_picker.options = entries
         hidden = sorted(((text[:80], key) for key, text in summary.hidden.items()), key=lambda o: o[0].casefold())
-        if hidden != list(self.hidden_picker.options):
-            self.hidden_picker.options = hidden
+        for picker, options in ((self.entry_picker, entries), (self.hidden_picker, hidden)):
+            if options != list(picker.options):
+                current = picker.value
+                picker.options = options
+                # A Dropdown given new options selects nothing; keep the choice or take the first.
+                keys = [key for _label, key in options]
+                picker.value = current if current in keys else (keys[0] if keys else None)
 
     def _hide(self, hide: bool) -> None:
         picker = self.entry_picker if hide else self.hidden_picker
@@ -170,6 +173,7 @@ class LiveBoard(w.VBox):
 
     def _set_projector(self) -> None:
         self.projector_style.value = PROJECTOR_CSS if self.projector.value else ""
+        self.chart.layout.width = "100%" if self.projector.value else "44em"
         self.refresh()
 
     # -- countdown ---------------------------------------------------------

@@ -21,7 +21,8 @@ MAX_NAMES = 12
 
 BOARD_CSS = """<style>
 .course-board-flipchart{display:flex;flex-wrap:wrap;gap:0.8em;align-items:flex-start}
-.course-board-theme{flex:1 1 16em;max-width:26em;background:#fffdf2;border:2px solid #444;border-radius:6px;padding:0.5em}
+.course-board-theme{flex:1 1 16em;max-width:26em;background:#fffdf2;border:2px solid #444;border-radius:6px;
+  padding:0.5em}
 .course-board-theme h4{margin:0 0 0.4em 0;font-size:1.1em}
 .course-board-card{background:#fff;border:1px solid #888;border-radius:4px;margin:0.3em 0;padding:0.3em 0.5em;
   white-space:pre-wrap;overflow-wrap:anywhere}
@@ -51,7 +52,7 @@ def bar_chart_png(title: str, labels: tuple[str, ...], counts: tuple[int, ...], 
 
     size = 16 if projector else 10
     height = max(2.0, 0.45 * len(labels) + 1.0) * (1.4 if projector else 1.0)
-    figure = Figure(figsize=(9 if projector else 7, height), dpi=100)
+    figure = Figure(figsize=(9 if projector else 7, height), dpi=80)  # sharp enough; 36% fewer pixels
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
     positions = list(range(len(labels)))
@@ -64,7 +65,10 @@ def bar_chart_png(title: str, labels: tuple[str, ...], counts: tuple[int, ...], 
     for position, count in zip(positions, counts, strict=True):
         axes.text(count, position, f" {count}", va="center", fontsize=size)
     axes.spines[["top", "right"]].set_visible(False)
-    figure.tight_layout()
+    # Fixed margins instead of tight_layout(): a third of the refresh time went into measuring text.
+    longest = max((len(label) for label in labels), default=10)
+    figure.subplots_adjust(left=min(0.5, 0.06 + 0.011 * longest * size / 10), right=0.94,
+                           top=1 - 0.5 / height, bottom=0.35 / height * (1.4 if projector else 1.0))
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()
@@ -101,7 +105,8 @@ def flip_chart_html(summary: BrainstormSummary, show_names: bool = False) -> str
 def bands_html(summary: BandSummary) -> str:
     """The band distribution as a table of counts (no names exist to show)."""
     rows = "".join(f"<tr><td>{escape(label)}</td><td>{count}</td></tr>" for label, count in summary.bands)
-    return f'<table class="course-board-choice"><tr><th>Band</th><th>Trainees</th></tr>{rows}</table>'
+    waiting = f"<p>{_plural(summary.in_progress, 'trainee')} still answering.</p>" if summary.in_progress else ""
+    return f'<table class="course-board-choice"><tr><th>Band</th><th>Trainees</th></tr>{rows}</table>{waiting}'
 
 
 def choice_html(summary: ChoiceSummary, reveal: bool = False) -> str:
@@ -144,7 +149,7 @@ def render(summary: Summary, *, show_names: bool = False, reveal: bool = False, 
             chart = bar_chart_png("Entries per theme", tuple(labels), tuple(counts), projector)
     elif isinstance(summary, BandSummary):
         body = bands_html(summary)
-        if summary.participants:
+        if summary.participants > summary.in_progress:
             labels, counts = zip(*summary.bands, strict=True)
             chart = bar_chart_png("Trainees per band (anonymous)", tuple(labels), tuple(counts), projector)
     elif isinstance(summary, ChoiceSummary):

@@ -75,7 +75,7 @@ def _answer_lines(exercise: ChoiceExercise, answer: dict[str, list[str]]) -> tup
         picked = answer.get(question.id, [])
         texts = [option.text if (option := question.option(i)) else i for i in picked]
         lines.append(f"  {number}. {question.text}")
-        lines.extend(f"     - {text}" for text in texts or ["(not answered)"])
+        lines.extend([f"     - {text}" for text in texts] or ["     (not answered)"])
     return tuple(lines)
 
 

@@ -21,23 +21,14 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS_DIR = REPO_ROOT / "test-artifacts"
 SERVER_START_TIMEOUT = 90  # seconds; a cold JupyterLab start is slow on a small machine
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+# The browser and page fixtures live in tests/conftest.py: one Playwright per session.
+from tests.conftest import CHROMIUM_ARGS  # noqa: E402,F401  (re-exported for scripts)
 
 
 @dataclass(frozen=True)
@@ -147,61 +138,3 @@ def start_lab(exercise_dir: Path, work: Path) -> Iterator[LabServer]:
 def module1_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
     """JupyterLab serving a temporary copy of exercises/module1/."""
     yield from start_lab(REPO_ROOT / "exercises" / "module1", tmp_path_factory.mktemp("module1-lab"))
-
-
-def _chromium_path() -> str:
-    path = shutil.which("chromium") or "/usr/bin/chromium"
-    if os.path.exists(path):
-        return path
-    if os.environ.get("CI") == "true":
-        pytest.fail("chromium is required in CI")
-    pytest.skip("chromium not found (install Debian's chromium to run the browser tests)")
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    """Headless Debian Chromium driven by sync Playwright (never a downloaded browser)."""
-    executable = _chromium_path()
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        if os.environ.get("CI") == "true":
-            pytest.fail("playwright is required in CI")
-        pytest.skip("playwright is not installed")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-def _local_only(route) -> None:
-    host = urlsplit(route.request.url).hostname
-    if host in LOCAL_HOSTS or route.request.url.startswith(("data:", "blob:")):
-        route.continue_()
-    else:
-        route.abort()
-
-
-@pytest.fixture
-def page(browser, request: pytest.FixtureRequest) -> Iterator[object]:
-    """A page in a fresh context that can only reach 127.0.0.1/localhost.
-
-    A screenshot is saved to test-artifacts/<test name>.png when the test ends,
-    pass or fail (set ``request.node.screenshot_name`` to choose the name).
-    """
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    context.set_default_timeout(30_000)
-    page = context.new_page()
-    page.route("**/*", _local_only)
-    try:
-        yield page
-    finally:
-        name = getattr(request.node, "screenshot_name", request.node.name)
-        ARTIFACTS_DIR.mkdir(exist_ok=True)
-        try:
-            page.screenshot(path=str(ARTIFACTS_DIR / f"{name}.png"), full_page=True)
-        except Exception as exc:  # a failed screenshot must not hide the real failure
-            print(f"could not save screenshot: {exc}")
-        context.close()

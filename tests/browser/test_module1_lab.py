@@ -13,34 +13,11 @@ if os.environ.get("CI") != "true":  # in CI a missing playwright is an error, ne
 
 from playwright.sync_api import Page, expect  # noqa: E402
 
+from .lab_actions import LOAD_TIMEOUT, RUN_TIMEOUT, open_notebook, run_all, save_notebook, wait_for_idle_kernel  # noqa: E402
+
 NOTEBOOK = "module1.ipynb"
 FIRST = "Listen to the whole question before answering"
 SECOND = "Call the customer back at the time I promised"
-LOAD_TIMEOUT = 90_000  # ms: JupyterLab plus a kernel start can take a while on 2 cores
-RUN_TIMEOUT = 60_000
-
-
-def wait_for_idle_kernel(page: Page) -> None:
-    """The status bar says '... | Idle' only once the kernel is really connected."""
-    expect(page.locator(".jp-StatusBar-Widget").filter(has_text="| Idle").first).to_be_visible(timeout=LOAD_TIMEOUT)
-
-
-def run_all(page: Page) -> None:
-    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^Run$")).click()
-    page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click()
-
-
-def save_notebook(page: Page) -> None:
-    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(r"^File$")).click()
-    page.locator(".lm-Menu-item[data-command='docmanager:save']").click()
-    expect(page.locator(".jp-NotebookPanel")).to_have_count(1)
-    expect(page.locator(".lm-TabBar-tab.jp-mod-dirty")).to_have_count(0, timeout=RUN_TIMEOUT)
-
-
-def open_notebook(page: Page, lab) -> None:
-    page.goto(lab.lab_url(NOTEBOOK), timeout=LOAD_TIMEOUT)
-    expect(page.locator(".jp-NotebookPanel .jp-Cell").first).to_be_visible(timeout=LOAD_TIMEOUT)
-    wait_for_idle_kernel(page)
 
 
 def answer_field(widget, number: int):
@@ -61,7 +38,7 @@ def test_module1_brainstorm_saves_and_checks(page: Page, module1_lab, request) -
     request.node.screenshot_name = "module1-lab"
     answers_file = module1_lab.root / "answers" / "m1-brainstorm.json"
     try:
-        open_notebook(page, module1_lab)
+        open_notebook(page, module1_lab, NOTEBOOK)
         run_all(page)
 
         widget = page.locator(".course-brainstorm")

@@ -1,0 +1,97 @@
+"""The telephone role-play and the self-assessment in a real JupyterLab."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+
+import pytest
+
+if os.environ.get("CI") != "true":  # in CI a missing playwright is an error, never a skip
+    pytest.importorskip("playwright")
+
+from playwright.sync_api import Page, expect  # noqa: E402
+
+from course_lib.models import load_exercise  # noqa: E402
+from course_lib.scoring.roleplay import render  # noqa: E402
+from course_lib.synthetic import answer_for  # noqa: E402
+
+from .conftest import REPO_ROOT, start_lab  # noqa: E402
+from .lab_actions import RUN_TIMEOUT, code_cell, open_notebook, run_all  # noqa: E402
+
+
+@pytest.fixture
+def course_lab(tmp_path):
+    """A fresh JupyterLab per test (a shared one restores the last test's tabs and kernels)."""
+    yield from start_lab(REPO_ROOT / "exercises", tmp_path)
+
+
+@pytest.mark.browser
+def test_roleplay_call_is_played_saved_and_scored(page: Page, course_lab, request) -> None:
+    request.node.screenshot_name = "roleplay-lab"
+    exercise = load_exercise("m4-phone-roleplay")
+    best = answer_for(exercise, "good")["path"]
+    nodes = {node.id: node for node in exercise.nodes}
+    try:
+        open_notebook(page, course_lab, "module4/module4.ipynb")
+        run_all(page)
+        widget = page.locator(".course-roleplay")
+        expect(widget).to_have_count(1, timeout=RUN_TIMEOUT)
+        for step in best:
+            choice = next(c for c in nodes[step["node"]].choices if c.id == step["choice"])
+            reply = widget.locator(".course-reply", has_text=render(exercise, choice.text))
+            reply.click()
+            expect(widget.locator(".widget-label", has_text=re.compile(r"saved \d\d:\d\d"))).to_be_visible()
+            # the transcript of the call so far is on screen
+            expect(widget).to_contain_text(render(exercise, nodes[step["node"]].caller))
+        expect(widget.locator(".course-reply")).to_have_count(0)  # the call has ended
+
+        saved = json.loads((course_lab.root / "module4" / "answers" / "m4-phone-roleplay.json").read_text())
+        assert saved["answer"]["path"] == best
+
+        check = code_cell(page, 'check("m4-phone-roleplay")')
+        check.locator(".jp-InputArea-editor").click()
+        page.keyboard.press("Shift+Enter")
+        output = check.locator(".jp-OutputArea")
+        expect(output).to_contain_text(f"Score: 6 of {exercise.points:g} points", timeout=RUN_TIMEOUT)
+        check.scroll_into_view_if_needed()
+    except BaseException:
+        print("---- JupyterLab log ----\n" + course_lab.log_text())
+        raise
+
+
+@pytest.mark.browser
+def test_self_assessment_band_and_chart(page: Page, course_lab, request) -> None:
+    request.node.screenshot_name = "self-assessment-lab"
+    exercise = load_exercise("m7-self-assessment")
+    total = len(exercise.statements)
+    try:
+        open_notebook(page, course_lab, "module7/module7.ipynb")
+        run_all(page)
+        widget = page.locator(".course-true-false")
+        expect(widget).to_have_count(1, timeout=RUN_TIMEOUT)
+        toggles = widget.locator(".widget-toggle-buttons")
+        expect(toggles).to_have_count(total)
+        # True for all but the last three statements: 22 of 25 is the top band.
+        for index in range(total):
+            answer = "False" if index >= total - 3 else "True"
+            toggles.nth(index).locator("button", has_text=re.compile(rf"^\s*{answer}\s*$")).click()
+            expect(widget).to_contain_text(f"{index + 1} of {total} answered")
+        expect(widget.locator("img")).to_have_count(1, timeout=RUN_TIMEOUT)  # strengths by theme
+
+        saved = json.loads((course_lab.root / "module7" / "answers" / "m7-self-assessment.json").read_text())
+        assert len(saved["answer"]) == total and sum(saved["answer"].values()) == total - 3
+
+        top_band = next(b for b in exercise.bands if b.min_true <= total - 3 <= b.max_true)
+        expect(widget).to_contain_text(top_band.label)
+        check = code_cell(page, 'check("m7-self-assessment")')
+        check.locator(".jp-InputArea-editor").click()
+        page.keyboard.press("Shift+Enter")
+        output = check.locator(".jp-OutputArea")
+        expect(output).to_contain_text(top_band.label, timeout=RUN_TIMEOUT)
+        expect(output).to_contain_text(f"Score: {exercise.points:g} of {exercise.points:g} points")
+        widget.locator("img").scroll_into_view_if_needed()
+    except BaseException:
+        print("---- JupyterLab log ----\n" + course_lab.log_text())
+        raise

@@ -1,0 +1,96 @@
+"""The action plan widget without a browser: fill in, date rule, reload, export files."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import ipywidgets as w
+import pytest
+
+from course_lib import check, show
+
+
+def saved(folder):
+    return json.loads((folder / "m8-action-plan.json").read_text(encoding="utf-8"))["answer"]
+
+
+def html_values(widget):
+    """Every HTML string the widget tree renders."""
+    found = [widget.value] if isinstance(widget, w.HTML) else []
+    for child in getattr(widget, "children", ()):
+        found += html_values(child)
+    return found
+
+
+@pytest.fixture
+def answers(tmp_path):
+    return tmp_path / "answers"
+
+
+def fill(widget, behaviour="Use plain words instead of our internal jargon"):
+    widget.behaviours[0].value = behaviour
+    widget.first_step.value = "Ask Jo to listen to three of my calls"
+    widget.date.value = date.today() + timedelta(days=7)
+    widget.helper.value = "Jo, my team leader"
+
+
+def test_each_part_is_saved_as_it_is_filled_in(answers):
+    widget = show("m8-action-plan", answers)
+    assert widget.status.value == "Nothing saved yet."
+    assert widget.behaviours[0].options[0] == "Answer my phone within our standard number of rings and say who I am"
+    widget.behaviours[0].value = widget.behaviours[0].options[4]  # chosen from the list
+    widget.behaviours[1].value = "Smile when I pick up the phone"  # typed
+    assert saved(answers)["behaviours"] == [widget.behaviours[0].options[4], "Smile when I pick up the phone"]
+    fill(widget)
+    plan = saved(answers)
+    assert plan["date"] == (date.today() + timedelta(days=7)).isoformat()
+    assert plan["helper"] == "Jo, my team leader"
+    assert widget.status.value.startswith("Action plan (4 of 4 parts filled in) saved")
+
+
+def test_a_past_date_is_refused(answers):
+    widget = show("m8-action-plan", answers)
+    fill(widget)
+    good = saved(answers)["date"]
+    widget.date.value = date.today() - timedelta(days=1)
+    assert "Pick today or a later date" in widget.message.value
+    assert widget.date.value.isoformat() == good and saved(answers)["date"] == good
+    widget.date.value = date.today()
+    assert saved(answers)["date"] == date.today().isoformat()
+
+
+def test_overlong_answers_are_refused(answers):
+    widget = show("m8-action-plan", answers)
+    widget.helper.value = "x" * 301
+    assert "under 300 characters" in widget.message.value and widget.helper.value == ""
+
+
+def test_plan_comes_back_and_scores(answers, capsys):
+    fill(show("m8-action-plan", answers))
+    again = show("m8-action-plan", answers)
+    assert again.behaviours[0].value == "Use plain words instead of our internal jargon"
+    assert again.behaviours[1].value == "" and again.helper.value == "Jo, my team leader"
+    assert again.date.value == date.today() + timedelta(days=7)
+    assert check("m8-action-plan", answers) == 5.0
+    assert "Action plan complete: 6 of 6 points." in capsys.readouterr().out
+
+
+def test_export_writes_both_files_beside_the_notebook_escaped(answers):
+    widget = show("m8-action-plan", answers)
+    fill(widget, behaviour="<script>alert('x')</script> own problems")
+    md_path, html_path = widget.export()
+    assert md_path == answers.parent / "action-plan.md" and html_path == answers.parent / "action-plan.html"
+    page = html_path.read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; own problems" in page and "<script>" not in page
+    assert r"\<script\>alert('x')\</script\> own problems" in md_path.read_text(encoding="utf-8")
+    assert "action-plan.md" in widget.export_output.value and "action-plan.html" in widget.export_output.value
+    assert all("<script>" not in value for value in html_values(widget))
+
+
+def test_export_button_and_labels(answers):
+    widget = show("m8-action-plan", answers)
+    assert [b.description for b in widget.behaviours] == ["Behaviour 1", "Behaviour 2", "Behaviour 3"]
+    assert widget.date.description == "Start date" and widget.helper.description == "Who will help"
+    widget.export_button.click()
+    assert (answers.parent / "action-plan.html").exists()

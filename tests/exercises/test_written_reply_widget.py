@@ -1,0 +1,67 @@
+"""The written reply widget without a browser: type, save, reload, and escaping."""
+
+from __future__ import annotations
+
+import json
+
+import ipywidgets as w
+import pytest
+
+from course_lib import check, show
+
+HOSTILE = "<script>alert('x')</script> Thank you, I am sorry."
+
+
+def saved_text(folder):
+    return json.loads((folder / "m5-recovery-reply.json").read_text(encoding="utf-8"))["answer"]["text"]
+
+
+def html_values(widget):
+    """Every HTML string the widget tree renders."""
+    found = [widget.value] if isinstance(widget, w.HTML) else []
+    for child in getattr(widget, "children", ()):
+        found += html_values(child)
+    return found
+
+
+@pytest.fixture
+def answers(tmp_path):
+    return tmp_path / "answers"
+
+
+def test_typing_counts_words_and_flags_unsaved_changes_until_saved(answers):
+    widget = show("m5-recovery-reply", answers)
+    assert widget.text.description == "Your reply" and widget.save_button.description == "Save reply"
+    assert widget.unsaved.value == "" and widget.words.value.startswith("0 words")
+    widget.text.value = "Thank you for writing to us"
+    assert widget.words.value == "6 words (aim for 60-250)"
+    assert widget.unsaved.value.startswith("Unsaved changes")
+    assert not (answers / "m5-recovery-reply.json").exists()
+    widget.save_button.click()
+    assert saved_text(answers) == "Thank you for writing to us"
+    assert widget.unsaved.value == "" and widget.status.value.startswith("Reply of 6 words saved ")
+    widget.text.value += " today"
+    assert widget.unsaved.value.startswith("Unsaved changes")
+
+
+def test_reply_comes_back_when_shown_again(answers):
+    first = show("m5-recovery-reply", answers)
+    first.text.value = "Dear Mrs Alvarez,\nthank you."
+    first.save_button.click()
+    again = show("m5-recovery-reply", answers)
+    assert again.text.value == "Dear Mrs Alvarez,\nthank you." and again.unsaved.value == ""
+
+
+def test_script_in_a_reply_is_saved_as_text_and_never_rendered(answers, capsys):
+    widget = show("m5-recovery-reply", answers)
+    widget.text.value = HOSTILE
+    widget.save_button.click()
+    assert saved_text(answers) == HOSTILE
+    assert all("<script>" not in value for value in html_values(widget))
+    check("m5-recovery-reply", answers)  # the trainee's text reaches feedback only as plain text
+    assert "  <script>alert('x')</script> Thank you, I am sorry." in capsys.readouterr().out
+
+
+def test_customer_message_is_shown_escaped(answers):
+    widget = show("m5-recovery-reply", answers)
+    assert "Third time asking" in widget.scenario.value and "<blockquote" in widget.scenario.value
