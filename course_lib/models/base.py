@@ -6,10 +6,16 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["ExerciseBase", "ExerciseId", "Strict", "Text"]
+__all__ = ["ExerciseBase", "ExerciseId", "Strict", "Text", "require_unique"]
 
 ExerciseId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)]
 Text = Annotated[str, Field(min_length=1)]
+
+
+def require_unique(values: list[str], what: str) -> None:
+    """Raise ValueError("<what> must be unique, repeated: a, b") when a value repeats."""
+    if repeated := sorted({v for v in values if values.count(v) > 1}):
+        raise ValueError(f"{what} must be unique, repeated: {', '.join(repeated)}")
 
 
 class Strict(BaseModel):

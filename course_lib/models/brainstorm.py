@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from .base import ExerciseBase, ExerciseId, Strict, Text
+from .base import ExerciseBase, ExerciseId, Strict, Text, require_unique
 
 __all__ = ["BrainstormExercise", "Theme"]
 
@@ -56,10 +56,7 @@ class BrainstormExercise(ExerciseBase):
 
     @model_validator(mode="after")
     def _unique_theme_ids(self) -> BrainstormExercise:
-        ids = [theme.id for theme in self.themes]
-        duplicates = sorted({i for i in ids if ids.count(i) > 1})
-        if duplicates:
-            raise ValueError(f"theme ids must be unique, repeated: {', '.join(duplicates)}")
+        require_unique([theme.id for theme in self.themes], "theme ids")
         return self
 
     @property

@@ -6,16 +6,11 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from .base import ExerciseBase, ExerciseId, Strict, Text
+from .base import ExerciseBase, ExerciseId, Strict, Text, require_unique
 
-__all__ = ["ChoiceExercise", "ChoiceOption", "ChoiceQuestion", "repeated"]
+__all__ = ["ChoiceExercise", "ChoiceOption", "ChoiceQuestion"]
 
 MODEL = "ChoiceExercise"
-
-
-def repeated(ids: list[str]) -> list[str]:
-    """The ids that occur more than once, sorted (for 'must be unique' messages)."""
-    return sorted({i for i in ids if ids.count(i) > 1})
 
 
 class ChoiceOption(Strict):
@@ -37,8 +32,7 @@ class ChoiceQuestion(Strict):
 
     @model_validator(mode="after")
     def _options_fit_the_kind(self) -> ChoiceQuestion:
-        if dup := repeated([option.id for option in self.options]):
-            raise ValueError(f"question '{self.id}': option ids must be unique, repeated: {', '.join(dup)}")
+        require_unique([option.id for option in self.options], "question '{self.id}': option ids")
         right = sum(option.correct for option in self.options)
         if not self.multiple and right != 1:
             raise ValueError(
@@ -66,8 +60,7 @@ class ChoiceExercise(ExerciseBase):
     @field_validator("questions")
     @classmethod
     def _unique_question_ids(cls, questions: list[ChoiceQuestion]) -> list[ChoiceQuestion]:
-        if dup := repeated([question.id for question in questions]):
-            raise ValueError(f"question ids must be unique, repeated: {', '.join(dup)}")
+        require_unique([question.id for question in questions], "question ids")
         return questions
 
     @property

@@ -6,8 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from .base import ExerciseBase, ExerciseId, Strict, Text
-from .choice import repeated
+from .base import ExerciseBase, ExerciseId, Strict, Text, require_unique
 
 __all__ = ["ClassifyExercise", "ClassifyItem", "Group"]
 
@@ -40,15 +39,13 @@ class ClassifyExercise(ExerciseBase):
     @field_validator("groups")
     @classmethod
     def _unique_group_ids(cls, groups: list[Group]) -> list[Group]:
-        if dup := repeated([group.id for group in groups]):
-            raise ValueError(f"group ids must be unique, repeated: {', '.join(dup)}")
+        require_unique([group.id for group in groups], "group ids")
         return groups
 
     @field_validator("items")
     @classmethod
     def _items_name_known_groups(cls, items: list[ClassifyItem], info: ValidationInfo) -> list[ClassifyItem]:
-        if dup := repeated([item.id for item in items]):
-            raise ValueError(f"item ids must be unique, repeated: {', '.join(dup)}")
+        require_unique([item.id for item in items], "item ids")
         groups = [group.id for group in info.data.get("groups", [])]
         for index, item in enumerate(items):
             if groups and item.group not in groups:

@@ -7,8 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from .base import ExerciseBase, ExerciseId, Strict, Text
-from .choice import repeated
+from .base import ExerciseBase, ExerciseId, Strict, Text, require_unique
 
 __all__ = ["OrderExercise", "Step", "kendall_tau"]
 
@@ -53,8 +52,7 @@ class OrderExercise(ExerciseBase):
     @field_validator("steps")
     @classmethod
     def _unique_step_ids(cls, steps: list[Step]) -> list[Step]:
-        if dup := repeated([step.id for step in steps]):
-            raise ValueError(f"step ids must be unique, repeated: {', '.join(dup)}")
+        require_unique([step.id for step in steps], "step ids")
         return steps
 
     @field_validator("shuffled")

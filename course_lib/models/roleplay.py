@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, model_validator
 
 from ..standards import PLACEHOLDER_NAMES, check_template
-from .base import ExerciseBase, Strict, Text
+from .base import ExerciseBase, Strict, Text, require_unique
 
 __all__ = ["CallNode", "CheckedStandard", "Choice", "RingFeedback", "RoleplayExercise"]
 
@@ -149,6 +149,4 @@ class RoleplayExercise(ExerciseBase):
 
 
 def _no_repeats(what: str, ids: list[str]) -> None:
-    repeated = sorted({i for i in ids if ids.count(i) > 1})
-    if repeated:
-        raise ValueError(f"{what} ids must be unique, repeated: {', '.join(repeated)}")
+    require_unique(ids, f"{what} ids")

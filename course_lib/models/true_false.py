@@ -7,8 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from .base import ExerciseBase, ExerciseId, Strict, Text
-from .choice import repeated
+from .base import ExerciseBase, ExerciseId, Strict, Text, require_unique
 
 __all__ = ["Band", "Statement", "StatementTheme", "TrueFalseExercise", "too_similar"]
 
@@ -58,17 +57,14 @@ class TrueFalseExercise(ExerciseBase):
     @field_validator("themes")
     @classmethod
     def _unique_themes(cls, themes: list[StatementTheme]) -> list[StatementTheme]:
-        if dup := repeated([theme.id for theme in themes]):
-            raise ValueError(f"theme ids must be unique, repeated: {', '.join(dup)}")
-        if dup := repeated([theme.label for theme in themes]):
-            raise ValueError(f"theme labels must be unique, repeated: {', '.join(dup)}")
+        require_unique([theme.id for theme in themes], "theme ids")
+        require_unique([theme.label for theme in themes], "theme labels")
         return themes
 
     @field_validator("statements")
     @classmethod
     def _distinct_statements(cls, statements: list[Statement], info: ValidationInfo) -> list[Statement]:
-        if dup := repeated([statement.id for statement in statements]):
-            raise ValueError(f"statement ids must be unique, repeated: {', '.join(dup)}")
+        require_unique([statement.id for statement in statements], "statement ids")
         for i, first in enumerate(statements):
             for j in range(i + 1, len(statements)):
                 if too_similar(first.text, statements[j].text):

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field, model_validator
 
-from .base import ExerciseBase, ExerciseId, Strict, Text
+from .base import ExerciseBase, ExerciseId, Strict, Text, require_unique
 
 __all__ = ["Criterion", "LengthLimits", "Penalty", "WrittenReplyExercise"]
 
@@ -76,10 +76,7 @@ class WrittenReplyExercise(ExerciseBase):
 
     @model_validator(mode="after")
     def _unique_ids(self) -> WrittenReplyExercise:
-        ids = [c.id for c in self.criteria] + [p.id for p in self.penalties]
-        repeated = sorted({i for i in ids if ids.count(i) > 1})
-        if repeated:
-            raise ValueError(f"criterion and penalty ids must be unique, repeated: {', '.join(repeated)}")
+        require_unique([c.id for c in self.criteria] + [p.id for p in self.penalties], "criterion and penalty ids")
         return self
 
     @property
