@@ -8,14 +8,12 @@ kernels are still found in ``sys.prefix/share/jupyter``.
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import secrets
 import shutil
-import socket
-import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -23,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.servers import running_server
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS_DIR = REPO_ROOT / "test-artifacts"
@@ -48,18 +48,22 @@ class LabServer:
             return "(no server log)"
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _server_answers(url: str) -> bool:
     try:
         with urllib.request.urlopen(url, timeout=2) as response:
             return response.status == 200
-    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+    except (urllib.error.URLError, http.client.HTTPException, ConnectionError, TimeoutError, OSError):
         return False
+
+
+def _lab_url(runtime_dir: Path) -> str | None:
+    """The URL the server reports in its runtime file, once it is listening."""
+    for info in runtime_dir.glob("jpserver-*.json"):
+        try:
+            return json.loads(info.read_text(encoding="utf-8"))["url"].rstrip("/")
+        except (ValueError, KeyError, OSError):
+            return None  # still being written
+    return None
 
 
 def _quiet_lab_settings(settings_dir: Path) -> None:
@@ -91,11 +95,12 @@ def start_lab(exercise_dir: Path, work: Path) -> Iterator[LabServer]:
     env.pop("JUPYTER_TOKEN", None)
     env["PYTHONUNBUFFERED"] = "1"
 
-    port, token = _free_port(), secrets.token_hex(16)
-    url = f"http://127.0.0.1:{port}"
+    token = secrets.token_hex(16)
+    # Port 0: the server binds a free port itself and reports it in its runtime
+    # file. Picking a "free" port here first raced with kernels of other tests.
     command = [
         sys.executable, "-m", "jupyter", "lab",
-        "--no-browser", "--allow-root", "--ip=127.0.0.1", f"--port={port}",
+        "--no-browser", "--allow-root", "--ip=127.0.0.1", "--port=0",
         "--ServerApp.port_retries=0",
         f"--IdentityProvider.token={token}",
         f"--ServerApp.root_dir={root}",
@@ -110,28 +115,14 @@ def start_lab(exercise_dir: Path, work: Path) -> Iterator[LabServer]:
         f"--NotebookNotary.data_dir={notary_dir}",
     ]  # fmt: skip
     log_path = work / "jupyter-lab.log"
-    server = LabServer(url=url, token=token, root=root, log=log_path)
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            command, cwd=root, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT
-        )
-    try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        status_url = f"{url}/api/status?token={token}"
-        while not _server_answers(status_url):
-            if process.poll() is not None:
-                pytest.fail(f"JupyterLab exited with {process.returncode}:\n{server.log_text()}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"JupyterLab did not answer within {SERVER_START_TIMEOUT}s:\n{server.log_text()}")
-            time.sleep(0.25)
-        yield server
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=20)
+
+    def ready() -> bool:
+        url = _lab_url(runtime_dir)
+        return url is not None and _server_answers(f"{url}/api/status?token={token}")
+
+    with running_server(command, cwd=root, env=env, log_path=log_path, name="JupyterLab",
+                        ready=ready, timeout=SERVER_START_TIMEOUT):
+        yield LabServer(url=_lab_url(runtime_dir), token=token, root=root, log=log_path)
 
 
 @pytest.fixture(scope="module")

@@ -2,30 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, timedelta
-
-import ipywidgets as w
-import pytest
 
 from course_lib import check, show
 
+from .conftest import html_values, saved_answer
+
 
 def saved(folder):
-    return json.loads((folder / "m8-action-plan.json").read_text(encoding="utf-8"))["answer"]
-
-
-def html_values(widget):
-    """Every HTML string the widget tree renders."""
-    found = [widget.value] if isinstance(widget, w.HTML) else []
-    for child in getattr(widget, "children", ()):
-        found += html_values(child)
-    return found
-
-
-@pytest.fixture
-def answers(tmp_path):
-    return tmp_path / "answers"
+    return saved_answer(folder, "m8-action-plan")
 
 
 def fill(widget, behaviour="Use plain words instead of our internal jargon"):

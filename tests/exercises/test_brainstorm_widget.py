@@ -2,26 +2,21 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from course_lib import show as brainstorm
 from course_lib.store import AnswerStore
 
+from .conftest import saved_answer
+
 
 def saved_items(folder):
-    return json.loads((folder / "m1-brainstorm.json").read_text(encoding="utf-8"))["answer"]
+    return saved_answer(folder, "m1-brainstorm")
 
 
 def type_and_press_enter(widget, text):
     # The browser sends the field's value once, on Enter or when it loses focus.
     widget.entry.value = text
-
-
-@pytest.fixture
-def answers(tmp_path):
-    return tmp_path / "answers"
 
 
 def test_each_entry_is_saved_at_once(answers):

@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-import json
-
 import ipywidgets as w
-import pytest
 
 from course_lib import show
 
+from .conftest import saved_answer
+
 
 def saved(folder):
-    return json.loads((folder / "m2-chain-check.json").read_text(encoding="utf-8"))["answer"]
+    return saved_answer(folder, "m2-chain-check")
 
 
 def boxes(widget, question_id):
     return dict(widget.controls[question_id])
-
-
-@pytest.fixture
-def answers(tmp_path):
-    return tmp_path / "answers"
 
 
 def test_single_choice_is_radio_buttons_and_saves_at_once(answers):

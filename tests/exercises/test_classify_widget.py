@@ -4,19 +4,14 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
 from course_lib import show
 from course_lib.exercises.classify import CHOOSE
 
+from .conftest import saved_answer
+
 
 def saved(folder):
-    return json.loads((folder / "m2-customers-classify.json").read_text(encoding="utf-8"))["answer"]
-
-
-@pytest.fixture
-def answers(tmp_path):
-    return tmp_path / "answers"
+    return saved_answer(folder, "m2-customers-classify")
 
 
 def test_each_item_starts_at_choose_and_saves_on_change(answers):

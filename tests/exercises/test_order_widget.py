@@ -9,14 +9,11 @@ import pytest
 from course_lib import check, show
 from course_lib.models import load_exercise
 
+from .conftest import saved_answer
+
 
 def saved(folder):
-    return json.loads((folder / "m6-strategy-order.json").read_text(encoding="utf-8"))["answer"]
-
-
-@pytest.fixture
-def answers(tmp_path):
-    return tmp_path / "answers"
+    return saved_answer(folder, "m6-strategy-order")
 
 
 @pytest.fixture(scope="module")

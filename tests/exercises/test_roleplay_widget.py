@@ -4,35 +4,22 @@ from __future__ import annotations
 
 import json
 
-import ipywidgets as w
-import pytest
 import yaml
 
 from course_lib import check, show
 from course_lib.models import PACKAGED_CONTENT
 
+from .conftest import html_values, saved_answer
+
 
 def saved_path(folder):
-    answer = json.loads((folder / "m4-phone-roleplay.json").read_text(encoding="utf-8"))["answer"]
+    answer = saved_answer(folder, "m4-phone-roleplay")
     return [(step["node"], step["choice"]) for step in answer["path"]]
 
 
 def click(widget, start_of_text):
     (button,) = [b for b in widget.choices.children if b.description.startswith(start_of_text)]
     button.click()
-
-
-def html_values(widget):
-    """Every HTML string the widget tree renders."""
-    found = [widget.value] if isinstance(widget, w.HTML) else []
-    for child in getattr(widget, "children", ()):
-        found += html_values(child)
-    return found
-
-
-@pytest.fixture
-def answers(tmp_path):
-    return tmp_path / "answers"
 
 
 def test_each_click_saves_the_path_and_moves_the_call_on(answers):

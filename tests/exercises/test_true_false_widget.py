@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import base64
-import json
 
 import pytest
 
 from course_lib import show
 from course_lib.models import load_exercise
 
+from .conftest import saved_answer
+
 
 def saved(folder):
-    return json.loads((folder / "m7-self-assessment.json").read_text(encoding="utf-8"))["answer"]
-
-
-@pytest.fixture
-def answers(tmp_path):
-    return tmp_path / "answers"
+    return saved_answer(folder, "m7-self-assessment")
 
 
 @pytest.fixture(scope="module")

@@ -2,31 +2,15 @@
 
 from __future__ import annotations
 
-import json
-
-import ipywidgets as w
-import pytest
-
 from course_lib import check, show
+
+from .conftest import html_values, saved_answer
 
 HOSTILE = "<script>alert('x')</script> Thank you, I am sorry."
 
 
 def saved_text(folder):
-    return json.loads((folder / "m5-recovery-reply.json").read_text(encoding="utf-8"))["answer"]["text"]
-
-
-def html_values(widget):
-    """Every HTML string the widget tree renders."""
-    found = [widget.value] if isinstance(widget, w.HTML) else []
-    for child in getattr(widget, "children", ()):
-        found += html_values(child)
-    return found
-
-
-@pytest.fixture
-def answers(tmp_path):
-    return tmp_path / "answers"
+    return saved_answer(folder, "m5-recovery-reply")["text"]
 
 
 def test_typing_counts_words_and_flags_unsaved_changes_until_saved(answers):

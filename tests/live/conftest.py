@@ -9,16 +9,14 @@ from __future__ import annotations
 import os
 import secrets
 import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import _free_port
+from tests.servers import free_port, running_server
 
 SERVER_START_TIMEOUT = 90  # seconds
 
@@ -55,27 +53,11 @@ def board_server(tmp_path: Path) -> Iterator[BoardServer]:
         env[name] = str(tmp_path / folder)
     env.pop("JUPYTER_TOKEN", None)
     env["PYTHONUNBUFFERED"] = "1"
-    port, token = _free_port(), secrets.token_hex(16)
+    port, token = free_port(), secrets.token_hex(16)
     command = [sys.executable, "-m", "course_lib.live.serve", "--class-dir", str(class_dir),
                "--port", str(port), "--token", token, "--refresh", "1"]
     log_path = tmp_path / "voila.log"
     server = BoardServer(f"http://127.0.0.1:{port}/?token={token}", class_dir, log_path)
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(command, cwd=tmp_path, env=env, stdin=subprocess.DEVNULL, stdout=log,
-                                   stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while not _port_open(port):
-            if process.poll() is not None:
-                pytest.fail(f"the board server exited with {process.returncode}:\n{server.log_text()}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"the board server did not listen within {SERVER_START_TIMEOUT}s:\n{server.log_text()}")
-            time.sleep(0.25)
+    with running_server(command, cwd=tmp_path, env=env, log_path=log_path, name="the board server",
+                        ready=lambda: _port_open(port), timeout=SERVER_START_TIMEOUT):
         yield server
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=20)
