@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ class SavedAnswer:
     exercise_id: str
     answer: Any
     saved_at: datetime
+    kept_aside: Path | None = None  # a different earlier answer this save did not silently replace
 
     def describe_time(self) -> str:
         """Local wall-clock time of the save, e.g. '10:42'."""
@@ -60,9 +62,27 @@ class AnswerStore:
         """Corrupt answers files of ``exercise_id`` that were moved aside, oldest first."""
         return sorted(self.directory.glob(f"{exercise_id}.json.corrupt-*"))
 
-    def save(self, exercise_id: str, answer: Any) -> SavedAnswer:
-        """Atomically replace the saved answer of ``exercise_id``."""
-        saved = SavedAnswer(exercise_id, answer, datetime.now(timezone.utc))
+    def saved_at(self, exercise_id: str) -> datetime | None:
+        """When the answer on disk was saved (None: nothing readable there)."""
+        try:
+            return self._parse(exercise_id, self.path(exercise_id).read_text(encoding="utf-8")).saved_at
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def save(self, exercise_id: str, answer: Any, *, replaces: datetime | None | object = ...) -> SavedAnswer:
+        """Atomically replace the saved answer of ``exercise_id``.
+
+        ``replaces`` is the ``saved_at`` of the answer the caller last saw (None:
+        it saw none). If the file on disk is a different answer, saved by
+        someone else since (another copy of the same exercise, say), that file
+        is copied aside first and named in ``kept_aside``: nothing is lost.
+        """
+        kept_aside = None
+        if replaces is not ...:
+            on_disk = self.saved_at(exercise_id)
+            if on_disk is not None and on_disk != replaces:
+                kept_aside = self._copy_aside(self.path(exercise_id), "superseded")
+        saved = SavedAnswer(exercise_id, answer, datetime.now(timezone.utc), kept_aside)
         record = {
             "format": FORMAT_VERSION,
             "exercise": exercise_id,
@@ -123,12 +143,22 @@ class AnswerStore:
         return SavedAnswer(exercise_id, record["answer"], saved_at)
 
     @staticmethod
-    def _move_aside(target: Path) -> Path:
+    def _aside_name(target: Path, label: str) -> Path:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         for n in range(1000):
-            suffix = f".corrupt-{stamp}" + (f"-{n}" if n else "")
-            aside = target.with_name(target.name + suffix)
+            aside = target.with_name(f"{target.name}.{label}-{stamp}" + (f"-{n}" if n else ""))
             if not aside.exists():
-                target.rename(aside)
                 return aside
-        raise RuntimeError(f"too many corrupt copies of {target}")
+        raise RuntimeError(f"too many {label} copies of {target}")
+
+    @classmethod
+    def _move_aside(cls, target: Path) -> Path:
+        aside = cls._aside_name(target, "corrupt")
+        target.rename(aside)
+        return aside
+
+    @classmethod
+    def _copy_aside(cls, target: Path, label: str) -> Path:
+        aside = cls._aside_name(target, label)
+        shutil.copy2(target, aside)
+        return aside

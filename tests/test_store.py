@@ -100,3 +100,14 @@ def test_writer_killed_mid_save_leaves_a_complete_answer(tmp_path, delay):
     assert loaded.answer[0].startswith("version ")
     assert len(loaded.answer) == 51
     json.loads(store.path("m1-brainstorm").read_text(encoding="utf-8"))
+
+
+def test_a_save_over_an_answer_it_did_not_see_keeps_that_answer(tmp_path):
+    store = AnswerStore(tmp_path)
+    first = store.save("m1-brainstorm", ["mine"], replaces=None)
+    assert first.kept_aside is None
+    again = store.save("m1-brainstorm", ["mine, edited"], replaces=first.saved_at)
+    assert again.kept_aside is None  # it replaced exactly what it had seen
+    stale = store.save("m1-brainstorm", ["from an old copy"], replaces=first.saved_at)
+    assert json.loads(stale.kept_aside.read_text(encoding="utf-8"))["answer"] == ["mine, edited"]
+    assert store.load("m1-brainstorm").answer == ["from an old copy"]

@@ -40,12 +40,19 @@ class ExerciseView(w.VBox):
         except CorruptAnswersError as exc:
             saved = None
             self.message.value = str(exc)
+        self._seen = saved.saved_at if saved else None
         self._show_status(saved)
         return saved.answer if saved else None
 
     def save(self, answer: Any, note: str) -> SavedAnswer:
         """Save the whole answer at once and say so."""
-        saved = self.store.save(self.exercise.id, answer)
+        # Another copy of this exercise (the cell shown twice, a second tab) may
+        # have saved since this view loaded: the store then keeps that answer aside.
+        saved = self.store.save(self.exercise.id, answer, replaces=getattr(self, "_seen", None))
+        self._seen = saved.saved_at
+        if saved.kept_aside:
+            note += (f" Another copy of this exercise had saved different answers since you opened it;"
+                     f" they were kept in {saved.kept_aside.name}.")
         # Lesson answers also go to the class folder for the live board (a no-op when publishing is off).
         problem = publish_saved(self.exercise, self.store.directory, saved.answer, saved.saved_at)
         self.message.value = f"{note} {problem}" if problem else note

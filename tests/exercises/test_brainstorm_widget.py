@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from course_lib import show as brainstorm
@@ -99,3 +101,16 @@ def test_controls_are_labelled(answers):
     type_and_press_enter(widget, "Listen to the whole question")
     field, remove = widget.rows.children[0].children
     assert field.description == "Answer 1" and remove.tooltip == "Remove answer 1"
+
+
+def test_two_copies_of_an_exercise_never_lose_answers(answers):
+    first = brainstorm("m1-brainstorm", answers)
+    second = brainstorm("m1-brainstorm", answers)  # the same cell shown twice
+    type_and_press_enter(first, "Listen to the whole question")
+    type_and_press_enter(second, "Call back when I promised")
+    assert saved_answer(answers, "m1-brainstorm") == ["Call back when I promised"]
+    (kept,) = answers.glob("m1-brainstorm.json.superseded-*")
+    assert json.loads(kept.read_text(encoding="utf-8"))["answer"] == ["Listen to the whole question"]
+    assert kept.name in second.message.value
+    type_and_press_enter(second, "Greet every caller by name")  # no conflict now: nothing more kept
+    assert len(list(answers.glob("m1-brainstorm.json.superseded-*"))) == 1
