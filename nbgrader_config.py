@@ -37,6 +37,11 @@ c.CourseDirectory.release_directory = "exercises"
 # The default "solution" would sit confusingly beside "solutions/".
 c.CourseDirectory.solution_directory = "instructor-solutions"
 c.CourseDirectory.db_url = "sqlite:///" + os.path.join(c.CourseDirectory.root, "gradebook.db")
+# The exchange folder for release/fetch/submit/collect: nbgrader's default
+# (/usr/local/share/nbgrader/exchange) unless COURSE_EXCHANGE names another,
+# e.g. a shared drive; `--Exchange.root=...` on a command still wins.
+if os.environ.get("COURSE_EXCHANGE"):
+    c.Exchange.root = os.environ["COURSE_EXCHANGE"]
 
 # Widget answers live in answers/<exercise-id>.json beside each notebook. Those
 # files must never be replaced by instructor copies at autograde.

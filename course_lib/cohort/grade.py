@@ -15,13 +15,16 @@ Why this shape (measured on the 2-core machine CI uses, see design-notes):
   ``Autograde`` and ``GenerateFeedback`` converters, in process.
 - The time goes into running each notebook in a fresh kernel (about 0.9 s of
   the ~1.5 s nbgrader spends per small notebook), which is what runs in
-  parallel. Every other pipeline step that reads or writes the gradebook
-  (creating the student and submission, ``OverwriteCells``, ``SaveAutoGrades``,
-  late penalties, ``GetGrades``) runs under an exclusive file lock
+  parallel. Every pipeline step that reads or writes the gradebook (creating
+  the student and submission, ``OverwriteCells``, ``SaveAutoGrades``, late
+  penalties, ``GetGrades``) runs under an exclusive file lock
   (``locking.py``), so SQLite only ever sees one writer and cannot end up
   locked or half-written.
-- One worker per core by default (``--workers`` to change it): a worker's own
-  Python and its kernel take turns on the CPU rather than running at once.
+- Two workers per core by default (``--workers`` to change it). A worker
+  spends much of each submission waiting (for its kernel to start, to answer,
+  to stop), so one worker per core leaves the CPU idle: 21 submissions took
+  16.3 s with 2 workers and 11.5 s with 4 on 2 cores; more than that only
+  adds memory (each worker and its kernel take ~150 MB).
 
 Robustness: each submission is graded on its own; whatever goes wrong with
 one (a notebook that is not valid JSON, a kernel that dies, even a worker
@@ -41,6 +44,7 @@ import multiprocessing
 import os
 import sys
 import time
+import warnings
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -53,14 +57,15 @@ import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.apps import AutogradeApp
 from nbgrader.converters import Autograde, GenerateFeedback
-from nbgrader.preprocessors import Execute
+from nbgrader.preprocessors import AssignLatePenalties, GetGrades, OverwriteCells, SaveAutoGrades
 from nbgrader.utils import temp_attrs
+from sqlalchemy.exc import SAWarning
 
 from ..models import find_exercise_file
 from .locking import LockedStep, gradebook_lock, lock_path_for
 from .progress import ProgressBar
 
-__all__ = ["GradeSummary", "Outcome", "Task", "default_workers", "find_submissions", "grade_cohort"]
+__all__ = ["LOG_NAME", "GradeSummary", "Outcome", "Task", "default_workers", "find_submissions", "grade_cohort"]
 
 
 @dataclass(frozen=True, order=True)
@@ -106,6 +111,7 @@ class GradeSummary:
         if self.failed:
             lines.append("Not graded (fix the submission and run the command again; the others are done):")
             lines += [f"  {o.task.student} / {o.task.assignment}: {o.error}" for o in self.failed]
+            lines.append(f"  (nbgrader's full log of this run: {LOG_NAME})")
         noted = [o for o in self.outcomes if o.notes and o.status != "failed"]
         if noted:
             lines.append("Graded, with problems worth a look:")
@@ -114,15 +120,24 @@ class GradeSummary:
 
 
 def default_workers() -> int:
-    """The cores this process may use."""
+    """Two grading processes per core this process may use (see the module docstring)."""
     try:
-        return len(os.sched_getaffinity(0))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
-        return os.cpu_count() or 1
+        cores = os.cpu_count() or 1
+    return 2 * cores
+
+
+# The pipeline steps that open the gradebook; the others only touch the notebook in memory.
+GRADEBOOK_STEPS = (OverwriteCells, SaveAutoGrades, AssignLatePenalties, GetGrades)
+
+
+def _lock_gradebook_steps(steps: list, lock: Path) -> list:
+    return [LockedStep(pp, lock) if isinstance(pp, GRADEBOOK_STEPS) else pp for pp in steps]
 
 
 class _LockedAutograde(Autograde):
-    """nbgrader's Autograde with every gradebook step under the lock; only Execute runs unlocked."""
+    """nbgrader's Autograde with every gradebook step under the lock; kernels run in parallel."""
 
     lock_file: Path
     processed = False
@@ -137,9 +152,7 @@ class _LockedAutograde(Autograde):
 
     def _init_preprocessors(self) -> None:
         super()._init_preprocessors()
-        self.exporter._preprocessors = [
-            pp if isinstance(pp, Execute) else LockedStep(pp, self.lock_file) for pp in self.exporter._preprocessors
-        ]
+        self.exporter._preprocessors = _lock_gradebook_steps(self.exporter._preprocessors, self.lock_file)
 
 
 class _LockedFeedback(GenerateFeedback):
@@ -148,7 +161,7 @@ class _LockedFeedback(GenerateFeedback):
     lock_file: Path
 
     def convert_notebooks(self) -> None:
-        self.exporter._preprocessors = [LockedStep(pp, self.lock_file) for pp in self.exporter._preprocessors]
+        self.exporter._preprocessors = _lock_gradebook_steps(self.exporter._preprocessors, self.lock_file)
         super().convert_notebooks()
 
 
@@ -162,6 +175,8 @@ class _Collect(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         self.records.append(record)
 
+
+LOG_NAME = "course-grade.log"
 
 # The worker's state: set in the parent before forking (inherited), or by _init_worker.
 _STATE: dict[str, Any] = {}
@@ -178,10 +193,20 @@ def _make_app(argv: Sequence[str]) -> AutogradeApp:
     return app
 
 
-def _init_worker(argv: Sequence[str]) -> None:
+def _init_worker(argv: Sequence[str], log_file: str) -> None:
     if "app" not in _STATE:  # spawned rather than forked
         app = _make_app(argv)
         _STATE.update(app=app, lock=lock_path_for(app.coursedir.db_url, app.coursedir.root))
+    # Kernels inherit this process's stderr (their start-up chatter) and nbgrader logs every step:
+    # both go to the log file, so the instructor's terminal shows the progress bar and the summary.
+    fd = os.open(log_file, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    os.dup2(fd, 2)
+    os.close(fd)
+    handler = logging.FileHandler(log_file)
+    handler.setFormatter(logging.Formatter(f"[%(levelname)s {os.getpid()}] %(message)s"))
+    _STATE["app"].log.addHandler(handler)
+    _STATE["app"].log.setLevel(logging.INFO)
+    warnings.simplefilter("ignore", SAWarning)  # nbgrader 0.9.6's own, harmless on every new submission
 
 
 def _reason(records: list[logging.LogRecord], exc: BaseException | None) -> str:
@@ -193,7 +218,7 @@ def _reason(records: list[logging.LogRecord], exc: BaseException | None) -> str:
                 return line.strip()[:300]
     if exc is not None and str(exc):
         return f"{type(exc).__name__}: {exc}"[:300]
-    return records[-1].getMessage().splitlines()[0][:300] if records else "unknown error (see .nbgrader.log)"
+    return records[-1].getMessage().splitlines()[0][:300] if records else f"unknown error (see {LOG_NAME})"
 
 
 def _notes(folder: Path, timeout: Any) -> list[str]:
@@ -313,19 +338,16 @@ def grade_cohort(
         tasks = find_submissions(app.coursedir.root, app.coursedir.submitted_directory, assignments, students)
         _STATE.update(app=app, lock=lock)
         workers = max(1, min(workers or default_workers(), len(tasks)))
+        log_file = Path(app.coursedir.root) / LOG_NAME
+        log_file.write_text("", encoding="utf-8")  # this run's log only
         bar = ProgressBar(len(tasks), "grading ", stream=stream)
         bar.start()
-        if workers == 1:
-            outcomes = []
-            for task in tasks:
-                outcomes.append(_grade_one(task, force, feedback))
-                bar.update(failed=outcomes[-1].status == "failed")
-        else:
-            outcomes = _grade_in_pool(tasks, workers, argv, force, feedback, bar)
+        # Even one worker is a separate process: the instructor's process never runs a trainee's kernel.
+        outcomes = _grade_in_pool(tasks, workers, (argv, str(log_file)), force, feedback, bar)
     return GradeSummary(sorted(outcomes, key=lambda o: o.task), workers, time.monotonic() - started)
 
 
-def _grade_in_pool(tasks: list[Task], workers: int, argv: list[str], force: bool, feedback: bool,
+def _grade_in_pool(tasks: list[Task], workers: int, initargs: tuple, force: bool, feedback: bool,
                    bar: ProgressBar) -> list[Outcome]:
     """Grade in ``workers`` processes; a worker that dies costs only the submissions it was grading."""
     context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
@@ -334,7 +356,7 @@ def _grade_in_pool(tasks: list[Task], workers: int, argv: list[str], force: bool
     pending = tasks
     while pending:
         retry: list[Task] = []
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(argv,)) as pool:
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=initargs) as pool:
             futures = {pool.submit(_grade_one, task, force, feedback): task for task in pending}
             for future in as_completed(futures):
                 task = futures[future]

@@ -1,0 +1,164 @@
+"""``course``: the instructor's commands for a deadline, each a thin layer over nbgrader.
+
+    course release module1            # nbgrader generate_assignment module1 --force
+                                      #   && nbgrader release_assignment module1
+    course collect module1            # nbgrader collect module1
+    course grade module1              # nbgrader autograde module1 && nbgrader generate_feedback module1
+                                      #   (in parallel, with a progress bar and a summary)
+    course export --all -o grades.csv # like nbgrader export, plus a column per exercise, properly quoted
+    course report -o report.html      # the cohort at a glance (no nbgrader equivalent)
+
+Options that nbgrader understands (``--Exchange.root=/srv/exchange``,
+``--CourseDirectory.db_url=...``) may be added to any command and are passed on.
+Run it in the course folder (the one holding nbgrader_config.py) or give
+``--course-dir``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+__all__ = ["build_parser", "main"]
+
+_WRAPS = {
+    "release": "nbgrader generate_assignment ASSIGNMENT --force, then nbgrader release_assignment ASSIGNMENT",
+    "collect": "nbgrader collect ASSIGNMENT",
+    "grade": "nbgrader autograde ASSIGNMENT, then nbgrader generate_feedback ASSIGNMENT",
+    "export": "nbgrader export (which has no per-exercise columns and does not quote names)",
+    "report": "no nbgrader equivalent; reads the gradebook and the graded answers",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="course", description="Release, collect, grade, export and report a cohort's work (wraps nbgrader).",
+        epilog="Extra --Class.trait=value options are passed to nbgrader.",
+    )
+    parser.add_argument("--course-dir", type=Path, default=Path.cwd(),
+                        help="the course folder, holding nbgrader_config.py (default: the current folder)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, summary: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=f"{summary} (wraps: {_WRAPS[name]})",
+                              description=f"{summary}. Wraps: {_WRAPS[name]}.")
+
+    release = command("release", "regenerate the release of an assignment and put it in the exchange")
+    release.add_argument("assignment")
+    release.add_argument("--exchange", help="exchange folder (sets --Exchange.root)")
+    release.add_argument("--no-generate", action="store_true",
+                         help="release exercises/ as it is, without nbgrader generate_assignment")
+
+    collect = command("collect", "collect the submissions of an assignment from the exchange into submitted/")
+    collect.add_argument("assignment")
+    collect.add_argument("--exchange", help="exchange folder (sets --Exchange.root)")
+
+    grade = command("grade", "autograde every submission on all cores, then write each trainee's feedback")
+    grade.add_argument("assignments", nargs="*", metavar="assignment")
+    grade.add_argument("--all", action="store_true", help="every assignment in the gradebook")
+    grade.add_argument("--workers", type=int, help="grading processes (default: two per core)")
+    grade.add_argument("--timeout", type=int, help="seconds a cell may run (default: Execute.timeout of the config)")
+    grade.add_argument("--force", action="store_true", help="regrade submissions that are already graded")
+    grade.add_argument("--student", action="append", help="grade only this trainee (repeatable)")
+    grade.add_argument("--no-feedback", action="store_true", help="skip nbgrader generate_feedback")
+
+    export = command("export", "write the grades CSV: a row per trainee, a column per exercise and module, totals")
+    export.add_argument("assignments", nargs="*", metavar="assignment", help="default: every assignment")
+    export.add_argument("--all", action="store_true", help="every assignment (the default)")
+    export.add_argument("-o", "--output", default="grades.csv", help="CSV file, or - for stdout (default grades.csv)")
+
+    report = command("report", "write the cohort report: one HTML page with charts")
+    report.add_argument("assignments", nargs="*", metavar="assignment", help="default: every assignment")
+    report.add_argument("-o", "--output", default="report.html", help="HTML file (default report.html)")
+    report.add_argument("--title", default="Customer Service Workbook: cohort report")
+    return parser
+
+
+def _exchange(args: argparse.Namespace, extra: list[str]) -> list[str]:
+    return [*([f"--Exchange.root={args.exchange}"] if args.exchange else []), *extra]
+
+
+def _release(args: argparse.Namespace, extra: list[str]) -> int:
+    from .cohort.nbgrader_cli import run_nbgrader
+
+    if not args.no_generate:
+        status = run_nbgrader(args.course_dir, ["generate_assignment", args.assignment, "--force"])
+        if status:
+            return status
+    return run_nbgrader(args.course_dir, ["release_assignment", args.assignment, *_exchange(args, extra)])
+
+
+def _collect(args: argparse.Namespace, extra: list[str]) -> int:
+    from .cohort.nbgrader_cli import run_nbgrader
+
+    return run_nbgrader(args.course_dir, ["collect", args.assignment, *_exchange(args, extra)])
+
+
+def _grade(args: argparse.Namespace, extra: list[str]) -> int:
+    from .cohort.grade import grade_cohort
+    from .cohort.gradebook import course_settings, read_cohort
+
+    assignments = args.assignments
+    if args.all:
+        settings = course_settings(args.course_dir, extra)
+        assignments = read_cohort(settings.db_url, settings.course_id).assignments
+    if not assignments:
+        print("course grade: name an assignment (or --all)", file=sys.stderr)
+        return 2
+    summary = grade_cohort(
+        args.course_dir, assignments, students=args.student, workers=args.workers, force=args.force,
+        feedback=not args.no_feedback, timeout=args.timeout, nbgrader_args=extra,
+    )
+    print(summary.text())
+    return 1 if summary.failed else 0
+
+
+def _cohort(args: argparse.Namespace, extra: list[str]):
+    from .cohort.gradebook import course_settings, read_cohort
+
+    settings = course_settings(args.course_dir, extra)
+    return settings, read_cohort(settings.db_url, settings.course_id, args.assignments or None)
+
+
+def _export(args: argparse.Namespace, extra: list[str]) -> int:
+    from .cohort.export import write_csv
+
+    _, cohort = _cohort(args, extra)
+    count = write_csv(cohort, sys.stdout if args.output == "-" else args.output)
+    if args.output != "-":
+        print(f"Wrote {count} trainee(s) to {args.output}")
+    return 0
+
+
+def _report(args: argparse.Namespace, extra: list[str]) -> int:
+    from .cohort.report import write_report
+
+    settings, cohort = _cohort(args, extra)
+    write_report(cohort, settings.autograded, args.output, title=args.title)
+    print(f"Wrote the report of {len(cohort.trainees)} trainee(s) to {args.output}")
+    return 0
+
+
+_COMMANDS = {"release": _release, "collect": _collect, "grade": _grade, "export": _export, "report": _report}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    unknown = [a for a in extra if not (a.startswith("--") and "." in a.split("=", 1)[0])]
+    if unknown:
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    args.course_dir = args.course_dir.resolve()
+    if not (args.course_dir / "nbgrader_config.py").is_file():
+        parser.error(f"{args.course_dir} has no nbgrader_config.py: run in the course folder or give --course-dir")
+    try:
+        return _COMMANDS[args.command](args, extra)
+    except ValueError as exc:  # e.g. an assignment the gradebook does not know
+        print(f"course {args.command}: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
