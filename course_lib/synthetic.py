@@ -18,12 +18,12 @@ from typing import Any
 
 from .models import ExerciseBase
 
-__all__ = ["QUALITIES", "SCRIPT", "answer_for"]
+__all__ = ["GOOD_BRAINSTORM", "QUALITIES", "SCRIPT", "answer_for"]
 
 QUALITIES = ("good", "poor", "empty", "hostile")
 SCRIPT = "<script>alert('synthetic')</script>"
 
-_GOOD_BRAINSTORM = [
+GOOD_BRAINSTORM = [
     "Listen to the whole question before answering",
     "Call the customer back at the time I promised",
     "Ask questions to understand what they really need",
@@ -52,7 +52,7 @@ def answer_for(exercise: ExerciseBase, quality: str) -> Any:
 
 def _brainstorm(exercise: Any, quality: str) -> list[str]:
     if quality == "good":
-        return list(_GOOD_BRAINSTORM)
+        return list(GOOD_BRAINSTORM)
     if quality == "poor":
         return ["be nice", "Listen to the customer carefully"]
     return [f"{SCRIPT} listen to every customer", "<img src=x onerror=alert(1)> follow up on every promise made"]

@@ -21,6 +21,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from course_lib.store import AnswerStore
+from course_lib.synthetic import GOOD_BRAINSTORM
 
 from ..nbgrader.course import BARE_PATH, cell_by_id, make_course, nbgrader
 
@@ -29,14 +30,8 @@ pytestmark = pytest.mark.nbgrader
 COURSE_ID = "customer-service"
 TRAINEES = {
     # id: (first name, last name, brainstorm answers, reflection)
-    "alice": ("Alice", "Ng", [
-        "Listen to the whole question before answering",
-        "Call the customer back at the time I promised",
-        "Ask questions to understand what they really need",
-        "Take ownership of the problem until it is solved",
-        "Greet every caller politely and use their name",
-        "Explain the next steps in plain language",
-    ], "A parcel went missing; I rang the courier and called the customer back the same day."),
+    "alice": ("Alice", "Ng", list(GOOD_BRAINSTORM),
+              "A parcel went missing; I rang the courier and called the customer back the same day."),
     "bob": ("Bob", "Smith", ["be nice", "Listen to the customer carefully"], None),
     "oneil": ("Pat", 'O\'Neil, "Jr"', ["<b>Listen</b> to every caller", "Follow up on every promise I make"], None),
 }

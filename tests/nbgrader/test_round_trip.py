@@ -10,19 +10,13 @@ import pytest
 from nbgrader.api import Gradebook
 
 from course_lib.store import AnswerStore
+from course_lib.synthetic import GOOD_BRAINSTORM
 
 from .course import cell_by_id, make_course, nbgrader, submit
 
 pytestmark = pytest.mark.nbgrader
 
-THOROUGH = [
-    "Listen to the whole question before answering",
-    "Call the customer back at the time I promised",
-    "Ask questions to understand what they really need",
-    "Take ownership of the problem until it is solved",
-    "Greet every caller politely and use their name",
-    "Explain the next steps in plain language",
-]
+THOROUGH = GOOD_BRAINSTORM
 MINIMAL = ["be nice", "Listen to the customer carefully"]
 HOSTILE = [
     "<script>alert('brainstorm')</script> listen to every customer",

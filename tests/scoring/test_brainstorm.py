@@ -9,16 +9,9 @@ import pytest
 from course_lib.models import load_exercise
 from course_lib.scoring import Result
 from course_lib.scoring.brainstorm import entry_problem, judge_items, parse_answer, score
+from course_lib.synthetic import GOOD_BRAINSTORM
 
-THOROUGH = [
-    "Listen to the whole question before answering",
-    "Call the customer back at the time I promised",
-    "Ask questions to understand what they really need",
-    "Take ownership of the problem until it is solved",
-    "Greet every caller politely and use their name",
-    "Answer simple questions on the spot",
-    "Explain the next steps in plain language",
-]
+THOROUGH = [*GOOD_BRAINSTORM, "Answer simple questions on the spot"]
 MINIMAL = ["be nice", "Listen to the customer carefully"]
 
 
