@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS_DIR = ROOT / "test-artifacts"
@@ -34,6 +35,20 @@ def _packaged_content_only(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def repo_root() -> Path:
     return ROOT
+
+
+def content_variant(folder: Path, name: str, change: Callable[[dict], object]) -> Path:
+    """Write the packaged content file ``name`` (e.g. "m1-brainstorm.yaml"), changed by ``change(data)``,
+    to ``folder/name``: a malformed or organisation-specific copy for a test."""
+    from course_lib.models import PACKAGED_CONTENT
+
+    source = next(PACKAGED_CONTENT.rglob(name))
+    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    change(data)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / name
+    target.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return target
 
 
 # -- real browser: one Playwright and one Chromium for the whole session ---------

@@ -10,6 +10,7 @@ import yaml
 
 from course_lib.models import ContentError, exercise_ids, find_exercise_file, load_exercise, load_exercise_file
 from course_lib.models.true_false import too_similar
+from tests.conftest import content_variant
 
 # The course's exercise plan: id -> type (README / briefs). Files that exist must match it.
 PLAN = {
@@ -91,11 +92,7 @@ def test_lesson_practice_items_carry_fewer_points_than_graded_ones():
 
 # -- malformed variants: the message names the file and the field ---------------------------------
 def _variant(tmp_path: Path, exercise_id: str, change) -> Path:
-    data = yaml.safe_load(find_exercise_file(exercise_id).read_text(encoding="utf-8"))
-    change(data)
-    path = tmp_path / f"{exercise_id}.yaml"
-    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    return path
+    return content_variant(tmp_path, f"{exercise_id}.yaml", change)
 
 
 def _second_correct(data):

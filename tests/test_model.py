@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 
 from course_lib.models import (
     PACKAGED_CONTENT,
@@ -15,16 +14,13 @@ from course_lib.models import (
     load_exercise_file,
 )
 from course_lib.models.brainstorm import BrainstormExercise
+from tests.conftest import content_variant
 
 BRAINSTORM = PACKAGED_CONTENT / "module1" / "m1-brainstorm.yaml"
 
 
 def _write_variant(tmp_path: Path, change) -> Path:
-    data = yaml.safe_load(BRAINSTORM.read_text(encoding="utf-8"))
-    change(data)
-    path = tmp_path / f"{data.get('id', 'm1-brainstorm')}.yaml"
-    path.write_text(yaml.safe_dump(data), encoding="utf-8")
-    return path
+    return content_variant(tmp_path, "m1-brainstorm.yaml", change)
 
 
 def test_every_packaged_exercise_loads():

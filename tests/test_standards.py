@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 
 from course_lib.models import PACKAGED_CONTENT, ContentError, exercise_ids, load_exercise
 from course_lib.scoring.roleplay import score
@@ -17,6 +16,7 @@ from course_lib.standards import (
     standards_html,
     standards_rows,
 )
+from tests.conftest import content_variant
 
 STANDARDS = PACKAGED_CONTENT / "standards.yaml"
 # The roleplay reply that picks up at the third ring, then the rest of the best call.
@@ -26,13 +26,8 @@ RING_3_CALL = [("ringing", "ring-3"), ("greeting", "full-greeting"), ("asks-for-
 
 
 def _override(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change) -> Path:
-    data = yaml.safe_load(STANDARDS.read_text(encoding="utf-8"))
-    change(data)
-    folder = tmp_path / "our-content"
-    folder.mkdir()
-    path = folder / "standards.yaml"
-    path.write_text(yaml.safe_dump(data), encoding="utf-8")
-    monkeypatch.setenv("COURSE_CONTENT_PATH", str(folder))
+    path = content_variant(tmp_path / "our-content", "standards.yaml", change)
+    monkeypatch.setenv("COURSE_CONTENT_PATH", str(path.parent))
     return path
 
 

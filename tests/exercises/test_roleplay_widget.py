@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 
-import yaml
-
 from course_lib import check, show
-from course_lib.models import PACKAGED_CONTENT
+from tests.conftest import content_variant
 
 from .conftest import html_values, saved_answer
 
@@ -68,11 +66,8 @@ def test_the_call_so_far_comes_back_when_shown_again(answers):
 
 
 def test_text_in_the_call_is_escaped(tmp_path, answers, monkeypatch):
-    data = yaml.safe_load((PACKAGED_CONTENT / "module4" / "m4-phone-roleplay.yaml").read_text(encoding="utf-8"))
-    data["caller_name"] = "<script>alert(1)</script>"
-    folder = tmp_path / "ours"
-    folder.mkdir()
-    (folder / "m4-phone-roleplay.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    folder = content_variant(tmp_path / "ours", "m4-phone-roleplay.yaml",
+                             lambda d: d.update(caller_name="<script>alert(1)</script>")).parent
     monkeypatch.setenv("COURSE_CONTENT_PATH", str(folder))
     widget = show("m4-phone-roleplay", answers)
     for _ in range(3):
@@ -83,11 +78,7 @@ def test_text_in_the_call_is_escaped(tmp_path, answers, monkeypatch):
 
 
 def test_the_widget_uses_the_organisations_standards(tmp_path, answers, monkeypatch):
-    data = yaml.safe_load((PACKAGED_CONTENT / "standards.yaml").read_text(encoding="utf-8"))
-    data.update(organisation="Acme Water")
-    folder = tmp_path / "ours"
-    folder.mkdir()
-    (folder / "standards.yaml").write_text(yaml.safe_dump(data), encoding="utf-8")
+    folder = content_variant(tmp_path / "ours", "standards.yaml", lambda d: d.update(organisation="Acme Water")).parent
     monkeypatch.setenv("COURSE_CONTENT_PATH", str(folder))
     widget = show("m4-phone-roleplay", answers)
     widget.choices.children[0].click()

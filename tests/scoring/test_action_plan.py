@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
-import yaml
 
 from course_lib.export import markdown_escape, to_html, to_markdown, write_exports
-from course_lib.models import PACKAGED_CONTENT, ContentError, load_exercise, load_exercise_file
+from course_lib.models import ContentError, load_exercise, load_exercise_file
 from course_lib.scoring.action_plan import parse_answer, score
+from tests.conftest import content_variant
 
 FULL = {
     "behaviours": ["Own a customer's problem until it is solved", "Use plain words instead of jargon"],
@@ -120,10 +120,7 @@ def test_write_exports(tmp_path, exercise):
     ],
 )
 def test_malformed_content_names_file_and_field(tmp_path, change, field):
-    data = yaml.safe_load((PACKAGED_CONTENT / "action-plan" / "m8-action-plan.yaml").read_text(encoding="utf-8"))
-    change(data)
-    target = tmp_path / "m8-action-plan.yaml"
-    target.write_text(yaml.safe_dump(data), encoding="utf-8")
+    target = content_variant(tmp_path, "m8-action-plan.yaml", change)
     with pytest.raises(ContentError) as error:
         load_exercise_file(target)
     assert str(target) in str(error.value) and field in str(error.value)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 
 from course_lib.models import PACKAGED_CONTENT, ContentError, load_exercise, load_exercise_file
 from course_lib.scoring.roleplay import parse_answer, score, transcript, walk
+from tests.conftest import content_variant
 
 ROLEPLAY = PACKAGED_CONTENT / "module4" / "m4-phone-roleplay.yaml"
 BEST = [("ringing", "ring-1"), ("greeting", "full-greeting"), ("asks-for-colleague", "out-offer-message"),
@@ -99,11 +99,7 @@ def test_answers_of_the_wrong_shape_are_rejected(raw):
 
 
 def _variant(tmp_path: Path, change) -> Path:
-    data = yaml.safe_load(ROLEPLAY.read_text(encoding="utf-8"))
-    change(data)
-    target = tmp_path / "m4-phone-roleplay.yaml"
-    target.write_text(yaml.safe_dump(data), encoding="utf-8")
-    return target
+    return content_variant(tmp_path, "m4-phone-roleplay.yaml", change)
 
 
 def _node(data, node_id):

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-import yaml
 
-from course_lib.models import PACKAGED_CONTENT, ContentError, load_exercise, load_exercise_file
+from course_lib.models import ContentError, load_exercise, load_exercise_file
 from course_lib.scoring.written_reply import find, parse_answer, score, word_count
+from tests.conftest import content_variant
 
 GOOD = """Dear Mrs Alvarez,
 
@@ -112,10 +112,7 @@ def test_hand_rubric_is_there_for_the_human_grader(exercise):
     ],
 )
 def test_malformed_content_names_file_and_field(tmp_path, change, field):
-    data = yaml.safe_load((PACKAGED_CONTENT / "module5" / "m5-recovery-reply.yaml").read_text(encoding="utf-8"))
-    change(data)
-    target = tmp_path / "m5-recovery-reply.yaml"
-    target.write_text(yaml.safe_dump(data), encoding="utf-8")
+    target = content_variant(tmp_path, "m5-recovery-reply.yaml", change)
     with pytest.raises(ContentError) as error:
         load_exercise_file(target)
     assert str(target) in str(error.value) and field in str(error.value)
