@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-__all__ = ["free_port", "running_server"]
+__all__ = ["free_port", "log_text", "running_server"]
 
 
 def free_port() -> int:
@@ -19,6 +19,14 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def log_text(path: Path) -> str:
+    """A server's log, for a failure message."""
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return "(no server log)"
 
 
 @contextmanager
@@ -33,11 +41,10 @@ def running_server(
     try:
         deadline = time.monotonic() + timeout
         while not ready():
-            log_text = log_path.read_text(encoding="utf-8", errors="replace")
             if process.poll() is not None:
-                pytest.fail(f"{name} exited with {process.returncode}:\n{log_text}")
+                pytest.fail(f"{name} exited with {process.returncode}:\n{log_text(log_path)}")
             if time.monotonic() > deadline:
-                pytest.fail(f"{name} was not ready within {timeout:g}s:\n{log_text}")
+                pytest.fail(f"{name} was not ready within {timeout:g}s:\n{log_text(log_path)}")
             time.sleep(0.25)
         yield process
     finally:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import running_server
+from tests.servers import log_text, running_server
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS_DIR = REPO_ROOT / "test-artifacts"
@@ -42,10 +42,7 @@ class LabServer:
         return f"{self.url}/lab/tree/{path}?token={self.token}"
 
     def log_text(self) -> str:
-        try:
-            return self.log.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return "(no server log)"
+        return log_text(self.log)
 
 
 def _server_answers(url: str) -> bool:

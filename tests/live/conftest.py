@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import free_port, running_server
+from tests.servers import free_port, log_text, running_server
 
 SERVER_START_TIMEOUT = 90  # seconds
 
@@ -28,10 +28,7 @@ class BoardServer:
     log: Path
 
     def log_text(self) -> str:
-        try:
-            return self.log.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return "(no server log)"
+        return log_text(self.log)
 
 
 def _port_open(port: int) -> bool:
