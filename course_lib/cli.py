@@ -101,9 +101,11 @@ def _grade(args: argparse.Namespace, extra: list[str]) -> int:
     from .cohort.gradebook import course_settings, read_cohort
 
     assignments = args.assignments
-    if args.all:
+    if assignments or args.all:
+        # Load the config first, strictly: grading without it would skip the trusted re-scoring.
         settings = course_settings(args.course_dir, extra)
-        assignments = read_cohort(settings.db_url, settings.course_id).assignments
+        if args.all:
+            assignments = read_cohort(settings.db_url, settings.course_id).assignments
     if not assignments:
         print("course grade: name an assignment (or --all)", file=sys.stderr)
         return 2

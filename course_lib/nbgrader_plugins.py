@@ -20,7 +20,7 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
 from .grading import grade_saved
-from .models import exercise_ids, find_exercise_file
+from .models import content_ids, find_exercise_file
 from .store import DEFAULT_ANSWERS_DIR
 
 __all__ = ["FEEDBACK_TEMPLATE_DIRS", "TrustedWidgetScores", "protected_answer_files"]
@@ -37,9 +37,12 @@ def protected_answer_files(source_dir: Path | str, answers_dir: str = DEFAULT_AN
     """``Autograde.exclude_overwriting`` for every assignment in ``source_dir``.
 
     nbgrader matches these as exact paths (no globs), so list the answers file
-    of every exercise for every assignment.
+    of every exercise for every assignment. The ids come from the content files'
+    names, never their text: nbgrader_config.py calls this, and an exception
+    there makes nbgrader skip the whole config (a broken content file is
+    reported when the exercise is graded instead).
     """
-    files = [f"{answers_dir}/{exercise_id}.json" for exercise_id in exercise_ids()]
+    files = [f"{answers_dir}/{exercise_id}.json" for exercise_id in content_ids()]
     source = Path(source_dir)
     return {d.name: files for d in sorted(source.iterdir()) if d.is_dir()} if source.is_dir() else {}
 

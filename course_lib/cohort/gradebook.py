@@ -83,14 +83,24 @@ class CourseSettings:
 
 
 def course_settings(course_dir: Path | str, argv: Sequence[str] = ()) -> CourseSettings:
-    """The course's settings, read exactly as nbgrader reads them (nbgrader_config.py and ``argv``)."""
+    """The course's settings, read exactly as nbgrader reads them (nbgrader_config.py and ``argv``).
+
+    Unlike nbgrader, an exception in nbgrader_config.py is not skipped: it
+    raises :class:`~.nbgrader_cli.ConfigLoadError` naming the file and the error.
+    """
     from nbgrader.apps import NbGraderApp  # slow import (seconds): only when needed
+
+    from .nbgrader_cli import config_failure
 
     before = Path.cwd()
     os.chdir(course_dir)
     try:
         app = NbGraderApp()
-        app.initialize(list(argv))
+        app.raise_config_file_errors = True
+        try:
+            app.initialize(list(argv))
+        except Exception as exc:  # anything nbgrader_config.py raised
+            raise config_failure(course_dir, exc) from exc
         cd = app.coursedir
         root = Path(cd.root)
         return CourseSettings(cd.db_url, cd.course_id, root, root / cd.autograded_directory)

@@ -4,6 +4,13 @@ Every exercise lives in ``<content dir>/**/<exercise-id>.yaml`` and names its
 ``type``; the model for type ``t`` is ``course_lib.models.<t>.MODEL``. A file
 that does not match its schema raises :class:`ContentError` naming the file and
 the field, e.g. ``m1-brainstorm.yaml: field 'themes.2.keywords': ...``.
+
+Only files named like an id (``m1-brainstorm.yaml``, ``standards.yaml``) outside
+hidden folders are content. Anything else an editor or a person leaves in a
+content folder (a lock file ``.#m1-brainstorm.yaml``, a backup
+``m1-brainstorm.yaml~``, ``Notes.yaml``) is never read, so it cannot break
+loading; a content file that is not UTF-8 or not valid YAML is an error that
+names it.
 """
 
 from __future__ import annotations
@@ -26,6 +33,8 @@ __all__ = [
     "ExerciseBase",
     "content_dirs",
     "describe_validation_error",
+    "content_files",
+    "content_ids",
     "exercise_ids",
     "find_content_file",
     "find_exercise_file",
@@ -37,6 +46,8 @@ __all__ = [
 PACKAGED_CONTENT = Path(__file__).resolve().parent.parent / "content"
 CONTENT_PATH_ENV = "COURSE_CONTENT_PATH"
 _TYPE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+# The file name of a content file: an id as ExerciseId allows it, then ".yaml".
+_CONTENT_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*\.yaml$")
 
 
 class ContentError(ValueError):
@@ -52,15 +63,25 @@ def describe_validation_error(error: ValidationError) -> str:
     return "; ".join(parts)
 
 
-def load_yaml(path: Path | str) -> dict[str, Any]:
-    """A YAML file's top-level mapping; errors name the file."""
-    path = Path(path)
+def _read_yaml(path: Path) -> Any:
+    """A YAML file's data; unreadable, non-UTF-8 and invalid files raise ContentError naming the file."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ContentError(f"{path}: cannot read content file ({exc.strerror})") from exc
+    except UnicodeDecodeError as exc:
+        raise ContentError(
+            f"{path}: not UTF-8 text (byte {exc.object[exc.start]:#04x} at position {exc.start}); save it as UTF-8"
+        ) from None
     except yaml.YAMLError as exc:
         raise ContentError(f"{path}: not valid YAML ({exc})") from exc
+    return data
+
+
+def load_yaml(path: Path | str) -> dict[str, Any]:
+    """A YAML file's top-level mapping; errors name the file."""
+    path = Path(path)
+    data = _read_yaml(path)
     if not isinstance(data, dict):
         raise ContentError(f"{path}: expected a mapping of fields at the top level")
     return data
@@ -97,22 +118,47 @@ def content_dirs() -> list[Path]:
     return [*extra, PACKAGED_CONTENT]
 
 
-def find_content_file(name: str) -> Path | None:
-    """The first ``**/<name>`` in the content folders, or None."""
+def _content_files_in(folder: Path) -> list[Path]:
+    """The content files under ``folder``: id-named ``*.yaml`` files outside hidden folders, sorted."""
+    found = []
+    for path in folder.rglob("*.yaml"):
+        relative = path.relative_to(folder)
+        if _CONTENT_NAME.match(path.name) and not any(p.startswith(".") for p in relative.parts[:-1]):
+            found.append(path)
+    return sorted(found)
+
+
+def content_files() -> list[Path]:
+    """Every content file in use: the first one of each name along the content path."""
+    chosen: dict[str, Path] = {}
     for folder in content_dirs():
-        for candidate in sorted(folder.rglob(name)):
-            return candidate
-    return None
+        for path in _content_files_in(folder):
+            chosen.setdefault(path.name, path)
+    return sorted(chosen.values(), key=lambda p: p.name)
+
+
+def content_ids() -> list[str]:
+    """The id (file name stem) of every content file, without reading any file."""
+    return [path.stem for path in content_files()]
+
+
+def find_content_file(name: str) -> Path | None:
+    """The content file named ``name`` (e.g. ``standards.yaml``) that is in use, or None."""
+    return next((path for path in content_files() if path.name == name), None)
 
 
 def exercise_ids() -> list[str]:
-    """Every exercise id that has a content file (any file with a ``type`` field)."""
-    ids = set()
-    for folder in content_dirs():
-        for path in folder.rglob("*.yaml"):
-            if re.search(r"(?m)^type:", path.read_text(encoding="utf-8")):
-                ids.add(path.stem)
-    return sorted(ids)
+    """Every exercise id: content files holding a mapping with a ``type`` field.
+
+    A content file that cannot be read as UTF-8 YAML raises ContentError naming it.
+    """
+    return [path.stem for path in content_files() if _is_exercise(str(path), path.stat().st_mtime_ns)]
+
+
+@lru_cache(maxsize=256)
+def _is_exercise(path: str, mtime_ns: int) -> bool:
+    data = _read_yaml(Path(path))
+    return isinstance(data, dict) and "type" in data
 
 
 def find_exercise_file(exercise_id: str) -> Path | None:
