@@ -1,26 +1,69 @@
 """Answer store: one JSON file per exercise, beside the notebook.
 
 Writes are atomic (temporary file, fsync, ``os.replace``), so a process killed
-mid-save leaves the previous answer intact. A file that cannot be read is moved
-aside (never overwritten) and reported with :class:`CorruptAnswersError`.
+mid-save leaves the previous answer intact; temporary files such a crash leaves
+behind are removed by a later save. A save holds an exclusive lock on
+``.<id>.lock`` in the answers folder while it compares, keeps aside and
+replaces, so two copies of one exercise saving at the same moment cannot lose
+an answer.
+
+Answers are read only from a regular file directly inside a real folder: a
+symbolic link (for the file or the ``answers`` folder), a device or a pipe is
+refused without being followed or read. Any file that cannot be read (not
+UTF-8, not JSON, nested too deeply, a bad ``saved_at``, too large, the wrong
+shape) is reported with :class:`CorruptAnswersError` and moved aside (never
+overwritten).
 """
 
 from __future__ import annotations
 
+import errno
+import glob
 import json
+import math
 import os
-import shutil
+import stat
 import tempfile
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-__all__ = ["DEFAULT_ANSWERS_DIR", "AnswerStore", "CorruptAnswersError", "SavedAnswer"]
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: saves are atomic but not locked
+    fcntl = None  # type: ignore[assignment]
+
+__all__ = [
+    "DEFAULT_ANSWERS_DIR",
+    "MAX_FILE_BYTES",
+    "TMP_GRACE_SECONDS",
+    "AnswerStore",
+    "CorruptAnswersError",
+    "SavedAnswer",
+]
 
 DEFAULT_ANSWERS_DIR = "answers"
 FORMAT_VERSION = 1
+# The largest answer any widget can produce is far below this (100 brainstorm
+# entries of 1000 characters is about 100 kB); anything bigger was not written
+# by a widget and is refused before it is parsed.
+MAX_FILE_BYTES = 1_000_000
+# A temporary file older than this was left by a save that died; a live save
+# finishes in milliseconds. The margin covers a slow disk and clock steps.
+TMP_GRACE_SECONDS = 60.0
+# saved_at must fall in this range: outside it, converting the time to the
+# trainee's time zone can overflow (year 1, year 9999).
+_EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_LATEST = datetime(3000, 1, 1, tzinfo=timezone.utc)
+
+_O_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_O_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+_O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
+_O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # opening a named pipe must not hang
 
 
 class CorruptAnswersError(RuntimeError):
@@ -33,6 +76,10 @@ class CorruptAnswersError(RuntimeError):
             f"Your saved answers in {path} could not be read ({reason}); {where}. "
             "New answers will be saved to a fresh file. Ask your instructor if you need the old ones."
         )
+
+
+class _Refused(Exception):
+    """The answers file (or its folder) is not something answers are read from."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +96,26 @@ class SavedAnswer:
         return self.saved_at.astimezone().strftime("%H:%M")
 
 
+@dataclass(frozen=True)
+class _OnDisk:
+    """What was found at an answers path: its bytes (None: refused) and its identity."""
+
+    data: bytes | None
+    identity: tuple[int, int]
+    refused: str | None = None
+
+
+def _no_constants(name: str) -> float:
+    raise ValueError(f"{name} is not a number a widget saves")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"the number {text[:20]} is too large")
+    return value
+
+
 class AnswerStore:
     """Saves and loads exercise answers in ``directory`` (default ``./answers``)."""
 
@@ -60,13 +127,14 @@ class AnswerStore:
 
     def quarantined(self, exercise_id: str) -> list[Path]:
         """Corrupt answers files of ``exercise_id`` that were moved aside, oldest first."""
-        return sorted(self.directory.glob(f"{exercise_id}.json.corrupt-*"))
+        return sorted(self.directory.glob(f"{glob.escape(exercise_id)}.json.corrupt-*"))
 
     def saved_at(self, exercise_id: str) -> datetime | None:
         """When the answer on disk was saved (None: nothing readable there)."""
         try:
-            return self._parse(exercise_id, self.path(exercise_id).read_text(encoding="utf-8")).saved_at
-        except (OSError, ValueError, KeyError, TypeError):
+            found = self._read(exercise_id)
+            return self._decode(exercise_id, found.data).saved_at if found and found.data is not None else None
+        except (_Refused, ValueError, KeyError, TypeError, RecursionError):
             return None
 
     def save(self, exercise_id: str, answer: Any, *, replaces: datetime | None | object = ...) -> SavedAnswer:
@@ -75,32 +143,31 @@ class AnswerStore:
         ``replaces`` is the ``saved_at`` of the answer the caller last saw (None:
         it saw none). If the file on disk is a different answer, saved by
         someone else since (another copy of the same exercise, say), that file
-        is copied aside first and named in ``kept_aside``: nothing is lost.
+        is copied aside first and named in ``kept_aside``: nothing is lost. A
+        file on disk that cannot be read is always moved aside, never replaced.
         """
-        kept_aside = None
-        if replaces is not ...:
-            on_disk = self.saved_at(exercise_id)
-            if on_disk is not None and on_disk != replaces:
-                kept_aside = self._copy_aside(self.path(exercise_id), "superseded")
-        saved = SavedAnswer(exercise_id, answer, datetime.now(timezone.utc), kept_aside)
-        record = {
-            "format": FORMAT_VERSION,
-            "exercise": exercise_id,
-            "saved_at": saved.saved_at.isoformat(),
-            "answer": answer,
-        }
-        self.directory.mkdir(parents=True, exist_ok=True)
-        target = self.path(exercise_id)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=self.directory)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(record, handle, ensure_ascii=False, indent=1)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp_name, target)
-        except BaseException:
-            Path(tmp_name).unlink(missing_ok=True)
-            raise
+        self._make_folder()
+        with self._locked(exercise_id):
+            self._remove_orphans(exercise_id)
+            kept_aside = self._keep_unseen(exercise_id, replaces)
+            saved = SavedAnswer(exercise_id, answer, datetime.now(timezone.utc), kept_aside)
+            record = {
+                "format": FORMAT_VERSION,
+                "exercise": exercise_id,
+                "saved_at": saved.saved_at.isoformat(),
+                "answer": answer,
+            }
+            target = self.path(exercise_id)
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=self.directory)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    json.dump(record, handle, ensure_ascii=False, indent=1)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.replace(tmp_name, target)
+            except BaseException:
+                Path(tmp_name).unlink(missing_ok=True)
+                raise
         return saved
 
     def load(
@@ -113,52 +180,212 @@ class AnswerStore:
         """The saved answer, or None if nothing was saved yet.
 
         ``parse`` checks the answer's shape (raising ValueError) and may convert
-        it. With ``quarantine`` a corrupt file is renamed aside before the error
-        is raised, so the next save cannot overwrite it.
+        it. Every way a file can fail to be read raises
+        :class:`CorruptAnswersError`; with ``quarantine`` the file is first
+        renamed aside (a link is renamed, never followed), so the next save
+        cannot overwrite it, and stale temporary files are removed. Without
+        ``quarantine`` nothing in the folder changes (graders, reports).
         """
         target = self.path(exercise_id)
+        found: _OnDisk | None = None
         try:
-            raw = target.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return None
-        try:
-            saved = self._parse(exercise_id, raw)
+            found = self._read(exercise_id)
+            if found is None:
+                return None
+            if found.refused:
+                raise _Refused(found.refused)
+            saved = self._decode(exercise_id, found.data or b"")
             if parse is not None:
                 saved = SavedAnswer(exercise_id, parse(saved.answer), saved.saved_at)
             return saved
-        except (ValueError, KeyError, TypeError) as exc:
-            moved_to = self._move_aside(target) if quarantine else None
-            raise CorruptAnswersError(target, str(exc) or type(exc).__name__, moved_to) from None
+        except (_Refused, ValueError, KeyError, TypeError, RecursionError, OverflowError) as exc:
+            reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc) or type(exc).__name__
+            moved_to = self._quarantine(exercise_id, found) if quarantine and found else None
+            raise CorruptAnswersError(target, reason[:300], moved_to) from None
+        finally:
+            if quarantine and found is not None:
+                self._remove_orphans(exercise_id)
+
+    # -- reading -----------------------------------------------------------
+    def _read(self, exercise_id: str) -> _OnDisk | None:
+        """The file's bytes, read only as a regular file inside a real folder (None: no file).
+
+        A problem with the folder raises _Refused (nothing to move aside); a
+        problem with the file itself is returned in ``refused``.
+        """
+        try:
+            dir_fd = os.open(self.directory, os.O_RDONLY | _O_DIRECTORY | _O_NOFOLLOW | _O_CLOEXEC)
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            if self.directory.is_symlink():
+                raise _Refused(f"the folder {self.directory.name}/ is a symbolic link; "
+                               "answers are only read from a real folder") from None
+            raise _Refused(f"the folder {self.directory.name}/ could not be opened ({exc.strerror})") from None
+        name = f"{exercise_id}.json"
+        try:
+            try:
+                fd = os.open(name, os.O_RDONLY | _O_NOFOLLOW | _O_NONBLOCK | _O_CLOEXEC, dir_fd=dir_fd)
+            except FileNotFoundError:
+                return None
+            except OSError as exc:
+                try:
+                    info = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
+                except OSError:
+                    return None  # gone meanwhile
+                reason = ("it is a symbolic link; answers are only read from regular files"
+                          if stat.S_ISLNK(info.st_mode) or exc.errno == errno.ELOOP
+                          else f"it could not be opened ({exc.strerror})")
+                return _OnDisk(None, (info.st_dev, info.st_ino), reason)
+            with os.fdopen(fd, "rb") as handle:
+                info = os.fstat(handle.fileno())
+                identity = (info.st_dev, info.st_ino)
+                if not stat.S_ISREG(info.st_mode):
+                    return _OnDisk(None, identity, "it is not a regular file")
+                if info.st_size > MAX_FILE_BYTES:
+                    return _OnDisk(None, identity, f"it is too large ({info.st_size} bytes)")
+                try:
+                    data = handle.read(MAX_FILE_BYTES + 1)
+                except OSError as exc:
+                    return _OnDisk(None, identity, f"it could not be read ({exc.strerror})")
+                if len(data) > MAX_FILE_BYTES:
+                    return _OnDisk(None, identity, "it is too large")
+                return _OnDisk(data, identity)
+        finally:
+            os.close(dir_fd)
 
     @staticmethod
-    def _parse(exercise_id: str, raw: str) -> SavedAnswer:
-        record = json.loads(raw)
+    def _decode(exercise_id: str, data: bytes) -> SavedAnswer:
+        """The record in ``data``; ValueError (or RecursionError) says what is wrong."""
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ValueError("it is not UTF-8 text") from None
+        try:
+            record = json.loads(text, parse_constant=_no_constants, parse_float=_finite)
+        except RecursionError:
+            raise ValueError("it is nested too deeply") from None
+        except ValueError as exc:
+            raise ValueError(f"it is not valid JSON: {str(exc)[:120]}") from None
         if not isinstance(record, dict):
             raise ValueError("not a JSON object")
         if record.get("format") != FORMAT_VERSION:
-            raise ValueError(f"unknown format {record.get('format')!r}")
+            raise ValueError(f"unknown format {str(record.get('format'))[:40]!r}")
         if record.get("exercise") != exercise_id:
-            raise ValueError(f"file belongs to exercise {record.get('exercise')!r}")
-        saved_at = datetime.fromisoformat(record["saved_at"])
-        return SavedAnswer(exercise_id, record["answer"], saved_at)
+            raise ValueError(f"file belongs to exercise {str(record.get('exercise'))[:60]!r}")
+        if "answer" not in record:
+            raise ValueError("it has no 'answer'")
+        return SavedAnswer(exercise_id, record["answer"], _saved_at(record.get("saved_at")))
+
+    # -- writing -----------------------------------------------------------
+    def _make_folder(self) -> None:
+        if self.directory.is_symlink():
+            raise OSError(errno.ELOOP, f"{self.directory} is a symbolic link; answers are saved only in a real folder")
+        self.directory.mkdir(parents=True, exist_ok=True)
+
+    @contextmanager
+    def _locked(self, exercise_id: str) -> Iterator[None]:
+        """Hold the exclusive lock of ``exercise_id`` (every saving process takes it)."""
+        if fcntl is None:  # pragma: no cover
+            yield
+            return
+        lock = self.directory / f".{exercise_id}.lock"
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT | _O_NOFOLLOW | _O_CLOEXEC, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)  # closing releases the lock
+
+    def _keep_unseen(self, exercise_id: str, replaces: datetime | None | object) -> Path | None:
+        """Keep aside the file on disk if this save would otherwise lose it (call under the lock)."""
+        try:
+            found = self._read(exercise_id)
+        except _Refused:
+            return None
+        if found is None:
+            return None
+        if found.refused is None:
+            try:
+                on_disk = self._decode(exercise_id, found.data or b"").saved_at
+            except (ValueError, KeyError, TypeError, RecursionError):
+                on_disk = None
+            if on_disk is not None:
+                if replaces is ... or on_disk == replaces:
+                    return None
+                return self._write_aside(self.path(exercise_id), "superseded", found.data or b"")
+        # unreadable: rename it aside (a link is renamed, never followed)
+        return self._move_aside(self.path(exercise_id), found.identity)
+
+    def _quarantine(self, exercise_id: str, found: _OnDisk) -> Path | None:
+        try:
+            with self._locked(exercise_id):
+                return self._move_aside(self.path(exercise_id), found.identity)
+        except OSError:
+            return None  # a read-only folder: the file stays where it is
+
+    def _remove_orphans(self, exercise_id: str) -> None:
+        """Delete temporary files of ``exercise_id`` that a crashed save left behind."""
+        cutoff = time.time() - TMP_GRACE_SECONDS
+        for leftover in self.directory.glob(f".{glob.escape(exercise_id)}.json.*.tmp"):
+            try:
+                if leftover.lstat().st_mtime < cutoff:
+                    leftover.unlink()
+            except OSError:
+                pass  # gone already, or not ours to remove
 
     @staticmethod
-    def _aside_name(target: Path, label: str) -> Path:
+    def _aside_name(target: Path, label: str, n: int) -> Path:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        return target.with_name(f"{target.name}.{label}-{stamp}" + (f"-{n}" if n else ""))
+
+    @classmethod
+    def _move_aside(cls, target: Path, identity: tuple[int, int]) -> Path | None:
+        """Rename ``target`` aside if it is still the file that was judged (None: it changed)."""
+        try:
+            info = target.lstat()
+        except FileNotFoundError:
+            return None
+        if (info.st_dev, info.st_ino) != identity:
+            return None
         for n in range(1000):
-            aside = target.with_name(f"{target.name}.{label}-{stamp}" + (f"-{n}" if n else ""))
-            if not aside.exists():
+            aside = cls._aside_name(target, "corrupt", n)
+            if not os.path.lexists(aside):
+                target.rename(aside)
                 return aside
+        raise RuntimeError(f"too many corrupt copies of {target}")
+
+    @classmethod
+    def _write_aside(cls, target: Path, label: str, data: bytes) -> Path:
+        """A new file beside ``target`` holding ``data`` (the bytes read, never a link's target)."""
+        for n in range(1000):
+            aside = cls._aside_name(target, label, n)
+            try:
+                handle = open(aside, "xb")  # O_EXCL: never through an existing file or link
+            except FileExistsError:
+                continue
+            with handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            return aside
         raise RuntimeError(f"too many {label} copies of {target}")
 
-    @classmethod
-    def _move_aside(cls, target: Path) -> Path:
-        aside = cls._aside_name(target, "corrupt")
-        target.rename(aside)
-        return aside
 
-    @classmethod
-    def _copy_aside(cls, target: Path, label: str) -> Path:
-        aside = cls._aside_name(target, label)
-        shutil.copy2(target, aside)
-        return aside
+def _saved_at(value: Any) -> datetime:
+    """``saved_at`` as an aware datetime within a sane range; ValueError otherwise."""
+    if not isinstance(value, str) or len(value) > 64:
+        raise ValueError("'saved_at' is not a date and time")
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"'saved_at' is not a date and time: {value[:40]!r}") from None
+    if when.tzinfo is None or when.utcoffset() is None:
+        raise ValueError("'saved_at' has no time zone")
+    try:
+        in_range = _EARLIEST <= when < _LATEST
+    except OverflowError:  # e.g. year 1 with a positive UTC offset
+        in_range = False
+    if not in_range:
+        raise ValueError(f"'saved_at' is out of range: {value[:40]!r}")
+    return when
