@@ -19,15 +19,25 @@ import hashlib
 import importlib
 import json
 import os
-import tempfile
+import stat
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from ..grading import scorer_for
 from ..models import ContentError, ExerciseBase, load_exercise
 from ..scoring.brainstorm import ItemVerdict, normalise, theme_pattern
+from .classdir import (
+    FILE_NOFOLLOW,
+    ClassDirError,
+    claimed_by_owner,
+    is_shared,
+    open_folder,
+    owner_display_name,
+    owner_name,
+    write_json,
+)
 from .publish import ENTRY_FORMAT
 
 __all__ = [
@@ -71,6 +81,20 @@ class ClassEntries:
     exercise_id: str
     entries: tuple[Entry, ...]
     notes: tuple[str, ...]
+    rejected: int = 0  # entries on a shared folder whose owner is not the trainee they name
+
+
+def _read_no_follow(path: Path, version: tuple[int, int, int, int]) -> bytes:
+    """The file's bytes, opened without following a link; it must still be the file that was listed."""
+    fd = os.open(path, os.O_RDONLY | FILE_NOFOLLOW)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or (info.st_ino, info.st_uid) != version[2:]:
+            raise ValueError("it changed while being read; it is read again on the next refresh")
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            return handle.read(MAX_ENTRY_BYTES + 1)
+    finally:
+        os.close(fd)
 
 
 def card_key(text: str) -> str:
@@ -119,69 +143,120 @@ def _derive(exercise: ExerciseBase, answer: Any) -> Any:
 
 
 class ClassFolder:
-    """Reads and caches the entries of a class folder; stores the facilitator's hidden entries."""
+    """Reads and caches the entries of a class folder; stores the facilitator's hidden entries.
+
+    Files are opened without following links. On a shared class folder (one
+    other users can write to, or holding files of several users) an entry
+    counts only when its owner is the OS user it is named after, and the name
+    shown is that user's, not the one written in the file.
+    """
 
     def __init__(self, class_dir: Path | str) -> None:
         self.class_dir = Path(class_dir)
         # path -> (file version, exercise object it was parsed for, Entry or note)
-        self._cache: dict[Path, tuple[tuple[int, int], ExerciseBase, Entry | str]] = {}
+        self._cache: dict[Path, tuple[tuple[int, int, int, int], ExerciseBase, Entry | str]] = {}
+
+    def _class_stat(self) -> os.stat_result | None:
+        try:
+            return os.stat(self.class_dir)  # the configured path itself may be a link set up by the admin
+        except OSError:
+            return None
 
     def activities(self) -> list[str]:
         """Exercise ids that have a folder in the class folder, sorted."""
         try:
             return sorted(
-                p.name for p in self.class_dir.iterdir() if p.is_dir() and not p.is_symlink()
+                p.name for p in os.scandir(self.class_dir) if p.is_dir(follow_symlinks=False)
                 and not p.name.startswith(".")
             )
         except OSError:
             return []
 
+    def folder_problems(self) -> tuple[str, ...]:
+        """Activity folders a trainee made so that others cannot add to them (or can remove others' entries)."""
+        class_stat = self._class_stat()
+        if class_stat is None or not is_shared(class_stat):
+            return ()
+        problems = []
+        for name in self.activities():
+            try:
+                info = os.lstat(self.class_dir / name)
+            except OSError:
+                continue
+            if info.st_uid == class_stat.st_uid:
+                continue  # the facilitator's (or the admin's) own folder
+            who = owner_name(info.st_uid) or f"uid {info.st_uid}"
+            mode = stat.S_IMODE(info.st_mode)
+            if not mode & 0o002:
+                problems.append(f"The activity folder {name} was created by {who} and others cannot add to it: "
+                                "remove it and run course-board --init-class-dir.")
+            elif not mode & stat.S_ISVTX:
+                problems.append(f"The activity folder {name} was created by {who} without the sticky bit: "
+                                "anyone can remove others' entries. Run course-board --init-class-dir.")
+        return tuple(problems)
+
     def read(self, exercise: ExerciseBase) -> ClassEntries:
-        """Every entry of ``exercise``; unreadable ones become notes."""
+        """Every entry of ``exercise``; unreadable ones become notes, entries by the wrong user are rejected."""
         folder = self.class_dir / exercise.id
         entries: list[Entry] = []
         notes: list[str] = []
         seen: set[Path] = set()
         try:
-            scan = list(os.scandir(folder))
+            scan = list(os.scandir(folder)) if not folder.is_symlink() else []
         except OSError:
             scan = []
+        listed: list[tuple[os.DirEntry[str], os.stat_result]] = []
         for item in scan:
             # Dot files are the hidden list and half-written temporary files.
             if item.name.startswith(".") or not item.name.endswith(".json"):
                 continue
-            path = Path(item.path)
-            seen.add(path)
+            seen.add(Path(item.path))
             if item.is_symlink():
                 notes.append(f"Skipped {item.name}: a symbolic link, not an entry.")
                 continue
             try:
-                stat = item.stat()
+                listed.append((item, item.stat(follow_symlinks=False)))
             except OSError as exc:
                 notes.append(f"Skipped {item.name}: {exc.strerror}.")
+        class_stat = self._class_stat()
+        shared = (class_stat is not None and is_shared(class_stat)) or any(
+            info.st_uid != os.geteuid() for _item, info in listed
+        )
+        rejected = 0
+        for item, info in listed:
+            path = Path(item.path)
+            if shared and not claimed_by_owner(path.stem, info.st_uid):
+                rejected += 1
                 continue
-            version = (stat.st_mtime_ns, stat.st_size)
+            version = (info.st_mtime_ns, info.st_size, info.st_ino, info.st_uid)
             cached = self._cache.get(path)
             if cached is None or cached[0] != version or cached[1] is not exercise:
-                cached = (version, exercise, self._parse(path, exercise, stat.st_size))
+                cached = (version, exercise, self._parse(path, exercise, version))
                 self._cache[path] = cached
             result = cached[2]
             if isinstance(result, Entry):
+                if shared:  # the name a trainee typed is not trusted where users share the folder
+                    result = replace(result, name=owner_display_name(info.st_uid) or result.trainee)
                 entries.append(result)
             else:
                 notes.append(result)
         for gone in [p for p in self._cache if p.parent == folder and p not in seen]:
             del self._cache[gone]
         entries.sort(key=lambda e: (e.saved_at, e.trainee))
-        return ClassEntries(exercise.id, tuple(entries), tuple(sorted(notes)))
+        notes.sort()
+        if rejected:
+            notes.insert(0, f"Rejected: {rejected} {'entry' if rejected == 1 else 'entries'} "
+                            "not written by the trainee they name.")
+        return ClassEntries(exercise.id, tuple(entries), tuple(notes), rejected)
 
     @staticmethod
-    def _parse(path: Path, exercise: ExerciseBase, size: int) -> Entry | str:
+    def _parse(path: Path, exercise: ExerciseBase, version: tuple[int, int, int, int]) -> Entry | str:
         name = path.name
+        size = version[1]
         if size > MAX_ENTRY_BYTES:
             return f"Skipped {name}: too large ({size} bytes)."
         try:
-            record = json.loads(path.read_bytes())
+            record = json.loads(_read_no_follow(path, version))
             if not isinstance(record, dict):
                 raise ValueError("not a JSON object")
             if record.get("format") != ENTRY_FORMAT:
@@ -192,15 +267,15 @@ class ClassFolder:
                 raise ValueError("its trainee id does not match its file name")
             answer = scorer_for(exercise).parse_answer(record.get("answer"))
             name_field = record.get("name")
-            entry = Entry(
+            return Entry(
                 trainee=path.stem,
                 name=name_field if isinstance(name_field, str) and name_field else path.stem,
                 saved_at=str(record.get("saved_at", "")),
                 answer=answer,
+                derived=_derive(exercise, answer),
             )
-            return Entry(entry.trainee, entry.name, entry.saved_at, answer, _derive(exercise, answer))
         except OSError as exc:
-            return f"Skipped {name}: could not be read ({exc.strerror})."
+            return f"Skipped {name}: could not be read ({exc.strerror or exc})."
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             # json's message says where the text stopped: enough to spot a half-written file.
             reason = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
@@ -214,9 +289,10 @@ class ClassFolder:
         """Hidden card keys of ``exercise_id`` -> their text (for the 'show again' list)."""
         path = self._hidden_path(exercise_id)
         try:
-            if path.is_symlink() or (hasattr(os, "getuid") and path.stat().st_uid != os.getuid()):
+            info = path.lstat()
+            if not stat.S_ISREG(info.st_mode) or info.st_uid != os.geteuid():
                 return {}  # only the facilitator's own list counts
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(_read_no_follow(path, (info.st_mtime_ns, info.st_size, info.st_ino, info.st_uid)))
         except (OSError, ValueError):
             return {}
         hidden = data.get("hidden") if isinstance(data, dict) else None
@@ -231,16 +307,12 @@ class ClassFolder:
             hidden[key] = text
         else:
             hidden.pop(key, None)
-        path = self._hidden_path(exercise_id)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".hidden.", suffix=".tmp", dir=path.parent)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump({"format": 1, "hidden": hidden}, handle, ensure_ascii=False)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+            with open_folder(self.class_dir.resolve()) as class_fd:
+                with open_folder(exercise_id, dir_fd=class_fd) as folder_fd:
+                    write_json(folder_fd, HIDDEN_FILE, {"format": 1, "hidden": hidden})
+        except ClassDirError as exc:
+            raise OSError(str(exc)) from None
 
 
 # -- summaries ------------------------------------------------------------

@@ -21,7 +21,7 @@ import ipywidgets as w
 from .aggregate import BrainstormSummary, ClassFolder, Summary, load_activity, summarise
 from .config import load_config
 from .projector import PROJECTOR_CSS
-from .render import render
+from .render import notes_html, render
 
 __all__ = ["LiveBoard", "show_board"]
 
@@ -123,7 +123,8 @@ class LiveBoard(w.VBox):
         if not exercise_id:
             self._summary = None
             self.headline.value = f"<p>No activity yet in {escape(str(self.folder.class_dir))}.</p>"
-            self.body.value, self.notes.value = "", ""
+            self.body.value = ""
+            self.notes.value = notes_html(self.folder.folder_problems())
             self.chart.layout.display = "none"
             self.hide_row.layout.display = "none"
             return
@@ -138,7 +139,8 @@ class LiveBoard(w.VBox):
             self.chart.layout.display = ""
         else:
             self.chart.layout.display = "none"
-        self.notes.value = shown.notes_html
+        # Problems with the class folder itself (a trainee blocking an activity) show whatever is picked.
+        self.notes.value = notes_html(self.folder.folder_problems()) + shown.notes_html
         self._update_hide_controls(summary)
 
     def _update_hide_controls(self, summary: Summary) -> None:

@@ -10,23 +10,36 @@ Every save of an exercise widget calls :func:`publish_saved`. It writes
   notebooks, i.e. notebooks in a folder named ``notebooks``; with
   ``COURSE_PUBLISH=1`` from any notebook; with ``COURSE_PUBLISH=0`` never.
 
-Each trainee writes only their own file, named by the sanitized id, with the
-AnswerStore's atomic write (temporary file, fsync, ``os.replace``). A symlink in
-place of the file or the exercise folder is refused, as is a file owned by
-another user. Publishing never stops a save: a failure becomes a short note.
+Each trainee writes only their own file, named by the sanitized id (on a
+shared class folder: by their OS user name), atomically (temporary file, fsync,
+rename). Folders are opened without following links and files are created
+relative to them (see :mod:`course_lib.live.classdir`): a symlink in place of
+the file or the exercise folder is refused, as is a file owned by another user.
+Publishing never stops a save: a failure becomes a short note.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
-import tempfile
+import stat
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .classdir import (
+    FILE_NOFOLLOW,
+    ClassDirError,
+    ensure_folder,
+    is_shared,
+    open_folder,
+    os_user_id,
+    owner_name,
+    write_json,
+)
 from .config import LiveConfig, load_config, sanitize_trainee_id
 
 __all__ = [
@@ -91,16 +104,27 @@ def entry_path(class_dir: Path | str, exercise_id: str, trainee_id: str) -> Path
     return Path(class_dir) / exercise_id / f"{sanitize_trainee_id(trainee_id)}.json"
 
 
-def _make_folder(folder: Path, like: Path | None) -> None:
-    if folder.is_symlink():
-        raise PublishError(f"{folder} is a symbolic link; refusing to publish through it")
-    if folder.is_dir():
+def _refuse_foreign_entry(folder_fd: int, name: str) -> None:
+    """Refuse a link in place of the entry, or an entry another user wrote (opened, never followed)."""
+    try:
+        fd = os.open(name, os.O_RDONLY | FILE_NOFOLLOW, dir_fd=folder_fd)
+    except FileNotFoundError:
         return
-    folder.mkdir(parents=like is None, exist_ok=True)
-    if like is not None:
-        # On a shared class folder (mode 1777) every trainee must be able to add
-        # a file to the exercise folder that the first trainee created.
-        os.chmod(folder, like.stat().st_mode & 0o7777)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise PublishError(f"{name} is a symbolic link; refusing to replace it") from None
+        raise
+    try:
+        info = os.fstat(fd)
+    finally:
+        os.close(fd)
+    if not stat.S_ISREG(info.st_mode):
+        raise PublishError(f"{name} in the class folder is not a file; refusing to replace it")
+    if info.st_uid != os.geteuid():
+        who = owner_name(info.st_uid) or f"uid {info.st_uid}"
+        raise PublishError(
+            f"{name} in the class folder belongs to another user ({who}); ask the facilitator to remove it"
+        )
 
 
 def publish_answer(
@@ -111,35 +135,49 @@ def publish_answer(
     *,
     saved_at: datetime | None = None,
 ) -> Path:
-    """Write this trainee's entry for ``exercise_id`` atomically and return its path."""
-    target = entry_path(config.class_dir, exercise_id, config.trainee_id)
-    _make_folder(config.class_dir, None)
-    _make_folder(target.parent, config.class_dir)
-    if target.is_symlink():
-        raise PublishError(f"{target} is a symbolic link; refusing to replace it")
-    if hasattr(os, "getuid") and target.exists() and target.stat().st_uid != os.getuid():
-        raise PublishError(f"{target.name} in the class folder belongs to another user")
-    record = {
-        "format": ENTRY_FORMAT,
-        "exercise": exercise_id,
-        "type": exercise_type,
-        "trainee": target.stem,
-        "name": config.display_name,
-        "saved_at": (saved_at or datetime.now(timezone.utc)).isoformat(),
-        "answer": answer,
-    }
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp", dir=target.parent)
+    """Write this trainee's entry for ``exercise_id`` atomically and return its path.
+
+    On a shared class folder (see :func:`~course_lib.live.classdir.is_shared`)
+    the entry is named after this process's OS user, whatever
+    ``COURSE_TRAINEE_ID`` says: the board only counts entries whose owner is
+    the user they name.
+    """
+    entry_path(config.class_dir, exercise_id, config.trainee_id)  # validates the exercise id
+    class_dir = Path(config.class_dir)
+    # The class folder's own path is the trainee's or the admin's setting; everything inside
+    # it may have been made by another trainee, so from here on nothing is followed.
+    class_dir.mkdir(parents=True, exist_ok=True)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(record, handle, ensure_ascii=False)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp_name, 0o644)  # mkstemp makes it private; the facilitator must be able to read it
-        os.replace(tmp_name, target)  # replaces a name, never writes through a link
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
-    return target
+        with open_folder(class_dir.resolve()) as class_fd:
+            class_stat = os.fstat(class_fd)
+            shared = is_shared(class_stat)
+            trainee = os_user_id() if shared else config.trainee_id
+            name = f"{trainee}.json"
+            # A new activity folder is as open as the class folder (1777 on a shared server).
+            ensure_folder(class_fd, exercise_id, stat.S_IMODE(class_stat.st_mode))
+            with open_folder(exercise_id, dir_fd=class_fd) as folder_fd:
+                _refuse_foreign_entry(folder_fd, name)
+                record = {
+                    "format": ENTRY_FORMAT,
+                    "exercise": exercise_id,
+                    "type": exercise_type,
+                    "trainee": trainee,
+                    "name": config.display_name,
+                    "saved_at": (saved_at or datetime.now(timezone.utc)).isoformat(),
+                    "answer": answer,
+                }
+                try:
+                    write_json(folder_fd, name, record)
+                except PermissionError:
+                    folder = os.fstat(folder_fd)
+                    who = owner_name(folder.st_uid) or f"uid {folder.st_uid}"
+                    raise PublishError(
+                        f"the activity folder {exercise_id} belongs to {who} and is closed to others; "
+                        "ask the facilitator to set up the class folder (course-board --init-class-dir)"
+                    ) from None
+    except ClassDirError as exc:
+        raise PublishError(str(exc)) from None
+    return class_dir / exercise_id / name
 
 
 def publish_saved(exercise: Any, answers_dir: Path | str, answer: Any, saved_at: datetime | None = None) -> str | None:

@@ -14,7 +14,7 @@ from html import escape
 
 from .aggregate import BandSummary, BrainstormSummary, ChoiceSummary, Summary
 
-__all__ = ["BOARD_CSS", "Rendered", "bar_chart_png", "flip_chart_html", "render"]
+__all__ = ["BOARD_CSS", "Rendered", "bar_chart_png", "flip_chart_html", "notes_html", "render"]
 
 MAX_CARDS_PER_THEME = 40  # beyond this a theme column says "and N more"
 MAX_NAMES = 12

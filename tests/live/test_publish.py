@@ -133,7 +133,7 @@ def test_a_failed_write_leaves_the_previous_entry_whole_and_no_temporary_file(tm
     alice = config(tmp_path, "alice")
     path = publish_answer("m1-brainstorm", "brainstorm", ["first answer here"], alice)
 
-    def crash(*_args):
+    def crash(*_args, **_kwargs):
         raise OSError("disk full")
 
     monkeypatch.setattr(publish_module.os, "replace", crash)
