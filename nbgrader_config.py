@@ -19,7 +19,8 @@ from nbgrader.preprocessors import (
     SaveAutoGrades,
 )
 
-from course_lib.nbgrader_plugins import FEEDBACK_TEMPLATE_DIRS, TrustedWidgetScores, protected_answer_files
+from course_lib.nbgrader_html import FORMGRADE_TEMPLATE, TEMPLATE_DIRS, TEMPLATE_FILTERS, CourseFeedbackExporter
+from course_lib.nbgrader_plugins import TrustedWidgetScores, protected_answer_files
 
 c = get_config()  # noqa: F821 - provided by traitlets when this file is loaded
 
@@ -66,11 +67,22 @@ c.Execute.timeout = 120
 # collected, and a graceful shutdown costs ~0.3 s of CPU and wall time per notebook.
 c.Execute.shutdown_kernel = "immediate"
 
-# Feedback: hide hidden tests and sanitize any HTML a trainee produced.
-c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor"]
+# Feedback pages: hide hidden tests; the course's own exporter and template
+# (self-contained, Markdown rendered and sanitized), for GenerateFeedback only.
+c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests]
+c.GenerateFeedback.exporter_class = CourseFeedbackExporter
+# Class-specific settings: they win over the HTMLExporter ones below and over
+# the 'feedback' template GenerateFeedback would otherwise set.
+c.CourseFeedbackExporter.template_name = "course_feedback"
+c.CourseFeedbackExporter.template_file = "course_feedback.html.j2"
+c.CourseFeedbackExporter.extra_template_basedirs = TEMPLATE_DIRS
+c.CourseFeedbackExporter.sanitize_html = True
+# Formgrader renders a submission with a plain HTMLExporter and nbgrader's
+# 'formgrade' template, which inserts trainees' Markdown unsanitized.
+# course_formgrade is that template with the Markdown sanitized.
+c.HTMLExporter.template_name = FORMGRADE_TEMPLATE
+c.HTMLExporter.template_file = FORMGRADE_TEMPLATE + ".html.j2"
+c.HTMLExporter.extra_template_basedirs = TEMPLATE_DIRS
+c.HTMLExporter.filters = TEMPLATE_FILTERS
 c.HTMLExporter.sanitize_html = True
-# nbgrader's feedback template skips sanitizing Markdown (written answers); ours does not.
-c.HTMLExporter.extra_template_basedirs = FEEDBACK_TEMPLATE_DIRS
-c.HTMLExporter.template_name = "course_feedback"
-c.HTMLExporter.template_file = "course_feedback.html.j2"
 c.ClearHiddenTests.enforce_metadata = False

@@ -23,14 +23,7 @@ from .grading import grade_saved
 from .models import content_ids, find_exercise_file
 from .store import DEFAULT_ANSWERS_DIR
 
-__all__ = ["FEEDBACK_TEMPLATE_DIRS", "TrustedWidgetScores", "protected_answer_files"]
-
-# Template folders for GenerateFeedback: ours (course_feedback) and nbgrader's
-# own (feedback), which ours extends.
-FEEDBACK_TEMPLATE_DIRS = [
-    str(Path(__file__).parent / "templates"),
-    str(Path(utils.__file__).parent / "server_extensions" / "formgrader" / "templates"),
-]
+__all__ = ["TrustedWidgetScores", "protected_answer_files"]
 
 
 def protected_answer_files(source_dir: Path | str, answers_dir: str = DEFAULT_ANSWERS_DIR) -> dict:

@@ -1,0 +1,136 @@
+"""The HTML pages nbgrader makes for the course: feedback and Formgrader's grading view.
+
+``CourseFeedbackExporter`` is the exporter of ``nbgrader generate_feedback``
+only (``c.GenerateFeedback.exporter_class``), so its template never reaches
+Formgrader, which renders submissions with a plain ``HTMLExporter`` and its own
+``formgrade`` template. Formgrader gets ``course_formgrade`` instead: nbgrader's
+page with trainees' Markdown sanitized (nbgrader 0.9 inserts it unsanitized,
+so a ``<script>`` in a reflection ran in the instructor's session).
+
+Both templates use the filters of ``course_lib.safe_html``; see
+``nbgrader_config.py`` for the settings.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from nbconvert.exporters import HTMLExporter
+from nbformat import NotebookNode
+from nbgrader import utils
+from pygments.formatters import HtmlFormatter
+from traitlets import Bool, Unicode, default
+
+from .safe_html import clean_answer_html, clean_lesson_html
+
+__all__ = [
+    "FORMGRADE_TEMPLATE",
+    "NBGRADER_TEMPLATES",
+    "TEMPLATE_DIRS",
+    "TEMPLATE_FILTERS",
+    "CourseFeedbackExporter",
+    "graded_parts",
+    "points",
+]
+
+# Ours first, then nbgrader's own (feedback, formgrade), which ours extend.
+NBGRADER_TEMPLATES = str(Path(utils.__file__).parent / "server_extensions" / "formgrader" / "templates")
+TEMPLATE_DIRS = [str(Path(__file__).parent / "templates"), NBGRADER_TEMPLATES]
+FORMGRADE_TEMPLATE = "course_formgrade"
+# Filters the templates use, by import name (HTMLExporter.filters accepts these).
+TEMPLATE_FILTERS = {
+    "clean_lesson_html": "course_lib.safe_html.clean_lesson_html",
+    "clean_answer_html": "course_lib.safe_html.clean_answer_html",
+}
+
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
+_MARKUP = re.compile(r"[*_`]+")
+
+
+def points(value: Any) -> str:
+    """2.5 -> "2.5", 5.0 -> "5", 1/3 -> "0.33"; None -> "0"."""
+    number = round(float(value or 0), 2)
+    return f"{number:g}" if number != int(number) else str(int(number))
+
+
+def _label(cell: NotebookNode, heading: str) -> str:
+    from .models import find_exercise_file, load_exercise
+
+    grade_id = cell.metadata["nbgrader"].get("grade_id", "")
+    if find_exercise_file(grade_id) is not None:
+        return load_exercise(grade_id).title
+    return heading or grade_id
+
+
+def graded_parts(nb: NotebookNode) -> list[dict[str, Any]]:
+    """Each graded cell of a notebook after nbgrader's GetGrades: label, score, points.
+
+    A widget exercise is named by its title; any other graded cell by the last
+    Markdown heading above it (the lesson's name for that part).
+    """
+    parts, heading = [], ""
+    for cell in nb.cells:
+        nbgrader = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "markdown" and not nbgrader.get("solution"):
+            found = _HEADING.findall(cell.source)
+            heading = _MARKUP.sub("", found[-1]) if found else heading
+        if not (nbgrader.get("grade") or nbgrader.get("task")):
+            continue
+        score, top = float(nbgrader.get("score") or 0), float(nbgrader.get("points") or 0)
+        parts.append({
+            "grade_id": nbgrader.get("grade_id", ""),
+            "label": _label(cell, heading),
+            "score": score,
+            "points": top,
+            "percent": round(100 * score / top) if top else 0,
+            "written": cell.cell_type == "markdown" or bool(nbgrader.get("solution")),
+        })  # fmt: skip
+    return parts
+
+
+class CourseFeedbackExporter(HTMLExporter):
+    """HTMLExporter for feedback pages: the course's template, sanitized, self-contained.
+
+    The defaults below make the class work on its own; under nbgrader they must
+    also be set in ``c.CourseFeedbackExporter`` (nbgrader_config.py), because
+    GenerateFeedback configures every HTMLExporter with its own template and
+    configuration beats a default.
+    """
+
+    @default("template_name")
+    def _template_name_default(self) -> str:
+        return "course_feedback"
+
+    @default("template_file")
+    def _template_file_default(self) -> str:
+        return "course_feedback.html.j2"
+
+    @default("extra_template_basedirs")
+    def _extra_template_basedirs_default(self) -> list[str]:
+        return list(TEMPLATE_DIRS)
+
+    sanitize_html = Bool(
+        True,
+        help="Sanitize HTML outputs as well as Markdown (always wanted for trainees' notebooks).",
+    ).tag(config=True)
+
+    organisation = Unicode(
+        "",
+        help="Name shown above each feedback page, e.g. the organisation running the course.",
+    ).tag(config=True)
+
+    def default_filters(self):  # type: ignore[override]
+        yield from super().default_filters()
+        yield ("clean_lesson_html", clean_lesson_html)
+        yield ("clean_answer_html", clean_answer_html)
+        yield ("graded_parts", graded_parts)
+        yield ("points", points)
+
+    def _init_resources(self, resources: dict) -> dict:
+        resources = super()._init_resources(resources)
+        resources["organisation"] = self.organisation
+        # Code colours inline, as nbconvert's own (CDN-free) Pygments styles.
+        resources["course_highlight_css"] = HtmlFormatter(style="default").get_style_defs(".highlight")
+        return resources
