@@ -9,7 +9,8 @@ A half-written, corrupt or misfiled entry is skipped with a note, never raised.
 :func:`summarise` turns an activity into a summary by exercise type:
 brainstorm -> distinct entries grouped by theme and theme counts; true_false
 (self-assessment) -> band counts only, never names; choice -> how often each
-option was picked. Names travel with brainstorm cards so the board can show
+option was picked; classify -> how often each item was put in each group, the
+most-confused items first. Names travel with brainstorm cards so the board can show
 them on request; it hides them by default.
 """
 
@@ -48,7 +49,9 @@ __all__ = [
     "ChoiceSummary",
     "ClassEntries",
     "ClassFolder",
+    "ClassifySummary",
     "Entry",
+    "ItemSort",
     "OptionCount",
     "OtherSummary",
     "QuestionCount",
@@ -379,6 +382,37 @@ class ChoiceSummary:
 
 
 @dataclass(frozen=True)
+class ItemSort:
+    """How the room sorted one classify item: placements per group, in the content's group order."""
+
+    item_id: str
+    text: str
+    correct_group: str
+    counts: tuple[tuple[str, int], ...]  # (group id, trainees who put the item there)
+    placed: int
+
+    @property
+    def wrong(self) -> int:
+        return self.placed - dict(self.counts).get(self.correct_group, 0)
+
+    @property
+    def confusion(self) -> float:
+        """Share of placements outside the right group (0 when nobody placed the item)."""
+        return self.wrong / self.placed if self.placed else 0.0
+
+
+@dataclass(frozen=True)
+class ClassifySummary:
+    """Classify: per item, how many trainees put it in each group; most-confused items first."""
+
+    exercise: ExerciseBase
+    participants: int
+    groups: tuple[tuple[str, str], ...]  # (group id, label) in content order
+    items: tuple[ItemSort, ...]
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class OtherSummary:
     """An activity type the board has no special view for: participants only."""
 
@@ -387,7 +421,7 @@ class OtherSummary:
     notes: tuple[str, ...] = field(default=())
 
 
-Summary = BrainstormSummary | BandSummary | ChoiceSummary | OtherSummary
+Summary = BrainstormSummary | BandSummary | ChoiceSummary | ClassifySummary | OtherSummary
 
 
 def _took_part(entry: Entry) -> bool:
@@ -453,6 +487,22 @@ def _choice(exercise: ExerciseBase, read: ClassEntries) -> ChoiceSummary:
     return ChoiceSummary(exercise, len(taking_part), tuple(questions), read.notes)
 
 
+def _classify(exercise: ExerciseBase, read: ClassEntries) -> ClassifySummary:
+    taking_part = [e for e in read.entries if _took_part(e)]
+    groups = tuple((group.id, group.label) for group in exercise.groups)  # type: ignore[attr-defined]
+    known = {group_id for group_id, _label in groups}
+    sorts = []
+    for item in exercise.items:  # type: ignore[attr-defined]
+        # A group id the content no longer has (an old entry) is not counted as a placement.
+        placed = Counter(e.answer[item.id] for e in taking_part if e.answer.get(item.id) in known)
+        counts = tuple((group_id, placed[group_id]) for group_id, _label in groups)
+        sorts.append(ItemSort(item.id, item.text, item.group, counts, sum(placed.values())))
+    order = {item.item_id: n for n, item in enumerate(sorts)}
+    # Most confused first; among equals the one more trainees got wrong; then the content's order.
+    sorts.sort(key=lambda i: (-i.confusion, -i.wrong, order[i.item_id]))
+    return ClassifySummary(exercise, len(taking_part), groups, tuple(sorts), read.notes)
+
+
 def summarise(exercise: ExerciseBase | str, folder: ClassFolder) -> Summary:
     """What the board shows for one activity (see the module docstring)."""
     if isinstance(exercise, str):
@@ -467,6 +517,8 @@ def summarise(exercise: ExerciseBase | str, folder: ClassFolder) -> Summary:
         return _bands(exercise, read)
     if exercise.type == "choice":
         return _choice(exercise, read)
+    if exercise.type == "classify":
+        return _classify(exercise, read)
     return OtherSummary(exercise, sum(_took_part(e) for e in read.entries), read.notes)
 
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
 
-from .aggregate import BandSummary, BrainstormSummary, ChoiceSummary, Summary
+from .aggregate import BandSummary, BrainstormSummary, ChoiceSummary, ClassifySummary, Summary
 
-__all__ = ["BOARD_CSS", "Rendered", "bar_chart_png", "flip_chart_html", "notes_html", "render"]
+__all__ = ["BOARD_CSS", "Rendered", "bar_chart_png", "classify_html", "flip_chart_html", "notes_html", "render"]
 
 MAX_CARDS_PER_THEME = 40  # beyond this a theme column says "and N more"
 MAX_NAMES = 12
@@ -31,6 +31,11 @@ BOARD_CSS = """<style>
 .course-board-notes{color:#8a3b00;font-size:0.9em}
 .course-board-bar{display:inline-block;height:0.9em;background:#2a5db0;vertical-align:middle;margin-right:0.4em}
 .course-board-choice td{padding:0.15em 0.5em}
+.course-board-classify{border-collapse:collapse}
+.course-board-classify th,.course-board-classify td{padding:0.25em 0.6em;border-bottom:1px solid #bbb;text-align:left;
+  vertical-align:top}
+.course-board-classify td.course-board-item{max-width:32em;overflow-wrap:anywhere}
+.course-board-classify td.course-board-right{background:#e3f2e1;font-weight:bold}
 </style>"""
 
 
@@ -130,6 +135,30 @@ def choice_html(summary: ChoiceSummary, reveal: bool = False) -> str:
     return "".join(parts)
 
 
+def classify_html(summary: ClassifySummary, reveal: bool = False) -> str:
+    """Items as rows, groups as columns, placements counted; the right group marked only when ``reveal``."""
+    if not summary.participants:
+        return "<p>No entries yet.</p>"
+    head = "".join(f"<th>{escape(label)}</th>" for _group_id, label in summary.groups)
+    rows = []
+    for item in summary.items:
+        cells = []
+        for group_id, count in item.counts:
+            share = count / item.placed if item.placed else 0.0
+            right = reveal and group_id == item.correct_group
+            mark = ' class="course-board-right"' if right else ""
+            cells.append(
+                f'<td{mark}><span class="course-board-bar" style="width:{share * 6:.2f}em"></span>{count}'
+                f'{" ✓" if right else ""}</td>'
+            )
+        status = f"{item.placed - item.wrong} of {item.placed} right" if reveal else f"{item.placed} placed"
+        rows.append(f'<tr><td class="course-board-item">{escape(item.text)}</td>{"".join(cells)}'
+                    f"<td>{status}</td></tr>")
+    return ('<p class="course-board-order">The items most often put in a wrong group come first.</p>'
+            '<table class="course-board-classify">'
+            f'<tr><th>Item</th>{head}<th></th></tr>{"".join(rows)}</table>')
+
+
 def notes_html(notes: tuple[str, ...]) -> str:
     if not notes:
         return ""
@@ -154,6 +183,8 @@ def render(summary: Summary, *, show_names: bool = False, reveal: bool = False, 
             chart = bar_chart_png("Trainees per band (anonymous)", tuple(labels), tuple(counts), projector)
     elif isinstance(summary, ChoiceSummary):
         body = choice_html(summary, reveal)
+    elif isinstance(summary, ClassifySummary):
+        body = classify_html(summary, reveal)
     else:
         body = f"<p>The board has no chart for {escape(summary.exercise.type)} activities.</p>"
     title = f"<h3>{escape(summary.exercise.title)}</h3>"

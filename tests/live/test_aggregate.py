@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from course_lib.live.aggregate import (
     BrainstormSummary,
     ChoiceSummary,
     ClassFolder,
+    ClassifySummary,
     brainstorm_themes,
     card_key,
     summarise,
@@ -181,3 +183,53 @@ def test_an_empty_class_folder_shows_nothing_and_does_not_fail(tmp_path):
     assert summary.participants == 0 and summary.groups == ()
     shown = render(summary)
     assert shown.headline == "0 trainees took part" and shown.chart is None
+
+
+# -- classify ------------------------------------------------------------------------
+def test_classify_counts_each_item_per_group_with_the_most_confused_items_first(class_dir):
+    exercise = load_exercise("m2-practice-standards")
+    right = {item.id: item.group for item in exercise.items}
+    wrong = {item.id: next(g.id for g in exercise.groups if g.id != item.group) for item in exercise.items}
+    first, second, third = (item.id for item in exercise.items[:3])
+    publish(class_dir, "ann", exercise.id, right)  # everything right
+    publish(class_dir, "ben", exercise.id, {**right, second: wrong[second], third: wrong[third]})
+    publish(class_dir, "cat", exercise.id, {second: wrong[second], third: right[third]})  # placed only two
+    publish(class_dir, "dan", exercise.id, {})  # opened it, placed nothing: not counted
+    summary = summarise(exercise, ClassFolder(class_dir))
+    assert isinstance(summary, ClassifySummary) and summary.participants == 3
+    assert [label for _id, label in summary.groups] == [g.label for g in exercise.groups]
+    by_id = {item.item_id: item for item in summary.items}
+    assert (by_id[second].placed, by_id[second].wrong) == (3, 2)
+    assert dict(by_id[second].counts) == {g.id: (1 if g.id == right[second] else 0) + 2 * (g.id == wrong[second])
+                                          for g in exercise.groups}
+    assert (by_id[third].placed, by_id[third].wrong) == (3, 1)
+    assert (by_id[first].placed, by_id[first].wrong) == (2, 0)
+    # 2 of 3 wrong, then 1 of 3 wrong, then the items nobody got wrong in the content's order.
+    assert [item.item_id for item in summary.items][:3] == [second, third, first]
+    assert [i.item_id for i in summary.items[2:]] == [i.id for i in exercise.items if i.id not in (second, third)]
+
+
+def test_the_classify_board_shows_the_right_group_only_when_revealed(class_dir):
+    exercise = load_exercise("m2-practice-standards")
+    publish(class_dir, "ann", exercise.id, {item.id: item.group for item in exercise.items})
+    summary = summarise(exercise, ClassFolder(class_dir))
+    hidden, shown = render(summary), render(summary, reveal=True)
+    assert "✓" not in hidden.html and "course-board-right" not in hidden.html.split("</style>")[1]
+    assert shown.html.count("✓") == len(exercise.items)
+    assert "1 of 1 right" in shown.html and "1 placed" in hidden.html
+    for item in exercise.items:
+        assert escape(item.text) in hidden.html
+    assert hidden.headline == "1 trainee took part"
+
+
+def test_classify_ignores_what_a_trainee_made_up_and_shows_none_of_it(class_dir):
+    exercise = load_exercise("m2-practice-standards")
+    item = exercise.items[0]
+    made_up = {item.id: "<script>alert(1)</script>", "<img src=x onerror=alert(2)>": "both"}
+    publish(class_dir, "ann", exercise.id, made_up)
+    publish(class_dir, "ben", exercise.id, {item.id: item.group})
+    summary = summarise(exercise, ClassFolder(class_dir))
+    by_id = {i.item_id: i for i in summary.items}
+    assert by_id[item.id].placed == 1 and summary.participants == 2
+    html = render(summary, reveal=True, show_names=True).html
+    assert "script" not in html and "onerror" not in html
