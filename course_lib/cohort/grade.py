@@ -35,6 +35,16 @@ re-run skips what is already graded (nbgrader's own rule: unless the
 submission is newer, or ``--force``) and retries what failed. The workers
 inherit the PATH that ``nbgrader_config.py`` sets, so nbgrader's ``alembic``
 call cannot miss.
+
+Integrity (issue 15): before anything runs, ``course grade`` refuses (exit
+status 2) a configuration without ``ConfinedExecute`` or
+``TrustedWidgetScores`` in place, and checks that a confined kernel can
+start. Content is copied aside and loaded once (``frozen_content``), the
+course's own files are closed to other users (``protect_course_files``),
+links and other non-regular files in a submission are neither copied nor
+graded, and a submission counts as graded only when its grades are recorded
+(``markers``). SIGTERM or Ctrl-C stops the workers (each ends its kernel and
+cleans up), prints the summary and exits non-zero.
 """
 
 from __future__ import annotations
@@ -42,11 +52,14 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import signal
+import stat
 import sys
+import threading
 import time
 import warnings
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -54,18 +67,40 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import nbformat
+from nbconvert.preprocessors import ExecutePreprocessor
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.apps import AutogradeApp
 from nbgrader.converters import Autograde, GenerateFeedback
+from nbgrader.converters.base import NbGraderException
 from nbgrader.preprocessors import AssignLatePenalties, GetGrades, OverwriteCells, SaveAutoGrades
-from nbgrader.utils import temp_attrs
+from nbgrader.utils import rmtree, temp_attrs
 from sqlalchemy.exc import SAWarning
+from traitlets.utils.importstring import import_item
 
 from ..models import find_exercise_file
+from ..nbgrader_plugins import TrustedWidgetScores
+from ..sandbox import ConfinedExecute, SandboxError, frozen_content, probe, protect_course_files
+from ..sandbox.processes import kill_all
 from .locking import LockedStep, gradebook_lock, lock_path_for
+from .markers import MARKER_PREFIX, is_marked, mark_graded
+from .nbgrader_adapter import exporter_steps, regular_files_only, set_exporter_steps
 from .progress import ProgressBar
 
-__all__ = ["LOG_NAME", "GradeSummary", "Outcome", "Task", "default_workers", "find_submissions", "grade_cohort"]
+__all__ = [
+    "LOG_NAME",
+    "GradeSummary",
+    "GradingRefused",
+    "Outcome",
+    "Task",
+    "check_configuration",
+    "default_workers",
+    "find_submissions",
+    "grade_cohort",
+]
+
+
+class GradingRefused(ValueError):
+    """Grading with this configuration could let a trainee change grades; the message says why."""
 
 
 @dataclass(frozen=True, order=True)
@@ -94,6 +129,8 @@ class GradeSummary:
     outcomes: list[Outcome]
     workers: int
     seconds: float
+    confinement: str = ""  # how trainees' code ran (ConfinedExecute's mode), said in the summary
+    stopped: str | None = None  # the signal that stopped the run early
 
     def count(self, status: str) -> int:
         return sum(o.status == status for o in self.outcomes)
@@ -108,6 +145,10 @@ class GradeSummary:
             f"(use --force to regrade), failed {self.count('failed')}; "
             f"{self.workers} worker(s), {self.seconds:.1f} s."
         ]
+        if self.stopped:
+            lines.append(f"Stopped by {self.stopped} before the end: run `course grade` again to grade the rest.")
+        if self.confinement:
+            lines.append(self.confinement)
         if self.failed:
             lines.append("Not graded (fix the submission and run the command again; the others are done):")
             lines += [f"  {o.task.student} / {o.task.assignment}: {o.error}" for o in self.failed]
@@ -137,22 +178,37 @@ def _lock_gradebook_steps(steps: list, lock: Path) -> list:
 
 
 class _LockedAutograde(Autograde):
-    """nbgrader's Autograde with every gradebook step under the lock; kernels run in parallel."""
+    """nbgrader's Autograde with every gradebook step under the lock; kernels run in parallel.
+
+    Also: a submission whose autograded folder has no marker matching it is
+    graded again (its grades may never have been saved), and only regular
+    files of a submission are copied (and so graded).
+    """
 
     lock_file: Path
     processed = False
+    not_copied: list[str]
 
     def init_destination(self, assignment_id: str, student_id: str) -> bool:
+        dest = Path(self._format_dest(assignment_id, student_id))
+        source = Path(self._format_source(assignment_id, student_id))
+        if dest.exists() and not self.force and not is_marked(dest, source):
+            self.log.warning("Grading %s again: no record that its grades were saved", dest)
+            rmtree(str(dest))
         self.processed = super().init_destination(assignment_id, student_id)
         return self.processed
 
     def init_assignment(self, assignment_id: str, student_id: str) -> None:
-        with gradebook_lock(self.lock_file):
+        for notebook in self.notebooks:
+            if not stat.S_ISREG(os.lstat(notebook).st_mode):
+                raise NbGraderException(f"{os.path.basename(notebook)} is not a regular file (a link?): not graded")
+        with gradebook_lock(self.lock_file), regular_files_only((MARKER_PREFIX,)) as skipped:
             super().init_assignment(assignment_id, student_id)
+        self.not_copied = skipped
 
     def _init_preprocessors(self) -> None:
         super()._init_preprocessors()
-        self.exporter._preprocessors = _lock_gradebook_steps(self.exporter._preprocessors, self.lock_file)
+        set_exporter_steps(self.exporter, _lock_gradebook_steps(exporter_steps(self.exporter), self.lock_file))
 
 
 class _LockedFeedback(GenerateFeedback):
@@ -160,8 +216,12 @@ class _LockedFeedback(GenerateFeedback):
 
     lock_file: Path
 
+    def init_assignment(self, assignment_id: str, student_id: str) -> None:
+        with regular_files_only((MARKER_PREFIX,)):
+            super().init_assignment(assignment_id, student_id)
+
     def convert_notebooks(self) -> None:
-        self.exporter._preprocessors = _lock_gradebook_steps(self.exporter._preprocessors, self.lock_file)
+        set_exporter_steps(self.exporter, _lock_gradebook_steps(exporter_steps(self.exporter), self.lock_file))
         super().convert_notebooks()
 
 
@@ -199,7 +259,7 @@ def _init_worker(argv: Sequence[str], log_file: str) -> None:
         _STATE.update(app=app, lock=lock_path_for(app.coursedir.db_url, app.coursedir.root))
     # Kernels inherit this process's stderr (their start-up chatter) and nbgrader logs every step:
     # both go to the log file, so the instructor's terminal shows the progress bar and the summary.
-    fd = os.open(log_file, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    fd = os.open(log_file, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     os.dup2(fd, 2)
     os.close(fd)
     handler = logging.FileHandler(log_file)
@@ -207,6 +267,14 @@ def _init_worker(argv: Sequence[str], log_file: str) -> None:
     _STATE["app"].log.addHandler(handler)
     _STATE["app"].log.setLevel(logging.INFO)
     warnings.simplefilter("ignore", SAWarning)  # nbgrader 0.9.6's own, harmless on every new submission
+    # Stopping (SIGTERM from the parent, Ctrl-C): KeyboardInterrupt unwinds nbgrader, which removes the
+    # half-made autograded folder, and ConfinedExecute, which ends the kernel and deletes its workspace.
+    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, _interrupt)
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt(signal.Signals(signum).name)
 
 
 def _reason(records: list[logging.LogRecord], exc: BaseException | None) -> str:
@@ -257,7 +325,13 @@ def _grade_one(task: Task, force: bool, feedback: bool) -> Outcome:
             grader.start()
             outcome.status = "graded" if grader.processed else "skipped"
             folder = Path(app.coursedir.format_path(app.coursedir.autograded_directory, task.student, task.assignment))
+            if grader.processed:  # nbgrader has saved the grades: only now does the submission count as graded
+                submitted = app.coursedir.format_path(app.coursedir.submitted_directory, task.student, task.assignment)
+                mark_graded(folder, Path(submitted))
             outcome.notes = _notes(folder, app.config.Execute.get("timeout", "the"))
+            if getattr(grader, "not_copied", None):
+                outcome.notes.append(f"not graded, not copied (links or other non-regular files): "
+                                     f"{', '.join(sorted(grader.not_copied))}")
             if feedback:
                 try:
                     writer = _LockedFeedback(coursedir=app.coursedir, parent=app)
@@ -268,6 +342,10 @@ def _grade_one(task: Task, force: bool, feedback: bool) -> Outcome:
                     outcome.notes.append(f"feedback not written ({_reason(collect.records, exc)})")
     except Exception as exc:  # noqa: BLE001 - one submission must never stop the cohort
         outcome.status, outcome.error = "failed", _reason(collect.records, exc)
+    except KeyboardInterrupt:
+        # Stopped: nbgrader and ConfinedExecute have cleaned up on the way here. Leave at once rather
+        # than take the next submission the pool may already have queued.
+        os._exit(128 + signal.SIGTERM)
     finally:
         app.log.removeHandler(collect)
         outcome.seconds = time.monotonic() - started
@@ -316,6 +394,65 @@ def _check_gradebook(app: AutogradeApp, assignments: Iterable[str], lock: Path) 
             gb.engine.dispose()  # no open SQLite connection may cross a fork
 
 
+def _autograde_steps(app: AutogradeApp) -> list:
+    steps = Autograde(coursedir=app.coursedir, parent=app).autograde_preprocessors
+    return [import_item(step) if isinstance(step, str) else step for step in steps]
+
+
+def check_configuration(app: AutogradeApp) -> ConfinedExecute:
+    """Refuse a configuration that would let trainees' code or answers change grades; returns the Execute step.
+
+    The loaded ``Autograde.autograde_preprocessors`` must run notebooks with
+    ConfinedExecute (no other execute step), then re-score with
+    TrustedWidgetScores, then save with SaveAutoGrades; and a confined kernel
+    must be able to start on this machine.
+    """
+    steps = _autograde_steps(app)
+
+    def first(kind: type) -> int | None:
+        return next((i for i, step in enumerate(steps) if isinstance(step, type) and issubclass(step, kind)), None)
+
+    confined, trusted, save = first(ConfinedExecute), first(TrustedWidgetScores), first(SaveAutoGrades)
+    unconfined = [step.__name__ for step in steps if isinstance(step, type)
+                  and issubclass(step, ExecutePreprocessor) and not issubclass(step, ConfinedExecute)]
+    problems = []
+    if confined is None or unconfined:
+        problems.append("trainees' code would run unconfined (use course_lib.sandbox.ConfinedExecute instead of "
+                        f"{', '.join(unconfined) or 'Execute'})")
+    if trusted is None:
+        problems.append("TrustedWidgetScores (course_lib.nbgrader_plugins) is missing: widget scores would be "
+                        "taken from the trainee's own kernel")
+    elif (confined is not None and trusted < confined) or (save is not None and save < trusted):
+        problems.append("TrustedWidgetScores must come after ConfinedExecute and before SaveAutoGrades")
+    if problems:
+        where = Path(app.coursedir.root) / "nbgrader_config.py"
+        raise GradingRefused(
+            f"refusing to grade: in the loaded configuration ({where}) Autograde.autograde_preprocessors "
+            f"is {[getattr(s, '__name__', s) for s in steps]}: " + "; ".join(problems)
+            + ". Did nbgrader_config.py fail to load? nbgrader prints why above."
+        )
+    execute = ConfinedExecute(parent=app, config=app.config)
+    try:
+        confinement = execute.confinement()
+        version = probe(confinement)
+        if confinement.uid is not None:
+            kill_all(confinement.uid)
+    except SandboxError as exc:
+        raise GradingRefused(f"refusing to grade: {exc}") from None
+    execute.log.info("A confined kernel starts (Python %s, %s)", version, confinement.describe())
+    return execute
+
+
+def _confinement_text(execute: ConfinedExecute) -> str:
+    """One plain sentence on how trainees' code ran, for the closing summary."""
+    if execute.mode() == "user":
+        return (f"Trainees' code ran confined: as a fresh sandbox user per notebook, {execute.where()}, "
+                "in a throw-away copy of the submission.")
+    return (f"WARNING: trainees' code ran as your own user ({os.environ.get('USER') or os.getuid()}), "
+            f"{execute.where()}, in a throw-away copy: it could change any file you can, the gradebook "
+            "included. Grade untrusted cohorts on the server as root.")
+
+
 def grade_cohort(
     course_dir: Path | str,
     assignments: Sequence[str],
@@ -333,22 +470,51 @@ def grade_cohort(
     argv = [*nbgrader_args, *([f"--Execute.timeout={timeout}"] if timeout else [])]
     with _cwd(Path(course_dir).resolve()):
         app = _make_app(argv)
+        execute = check_configuration(app)
         lock = lock_path_for(app.coursedir.db_url, app.coursedir.root)
         _check_gradebook(app, assignments, lock)
+        protect_course_files(app.coursedir, app.log)
         tasks = find_submissions(app.coursedir.root, app.coursedir.submitted_directory, assignments, students)
         _STATE.update(app=app, lock=lock)
         workers = max(1, min(workers or default_workers(), len(tasks)))
         log_file = Path(app.coursedir.root) / LOG_NAME
-        log_file.write_text("", encoding="utf-8")  # this run's log only
+        log_file.unlink(missing_ok=True)  # this run's log only, private: it holds trainees' output
+        os.close(os.open(log_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         bar = ProgressBar(len(tasks), "grading ", stream=stream)
-        bar.start()
-        # Even one worker is a separate process: the instructor's process never runs a trainee's kernel.
-        outcomes = _grade_in_pool(tasks, workers, (argv, str(log_file)), force, feedback, bar)
-    return GradeSummary(sorted(outcomes, key=lambda o: o.task), workers, time.monotonic() - started)
+        # Content is read once, before any kernel runs; the forked workers inherit it.
+        with frozen_content(), _stop_on_signals() as stopped:
+            bar.start()
+            # Even one worker is a separate process: the instructor's process never runs a trainee's kernel.
+            outcomes = _grade_in_pool(tasks, workers, (argv, str(log_file)), force, feedback, bar, stopped)
+        protect_course_files(app.coursedir, app.log)  # feedback/ (and the others) may be new
+    return GradeSummary(sorted(outcomes, key=lambda o: o.task), workers, time.monotonic() - started,
+                        confinement=_confinement_text(execute), stopped=stopped[0] if stopped else None)
+
+
+class _Stopped(Exception):
+    """SIGTERM reached ``course grade``."""
+
+
+@contextmanager
+def _stop_on_signals() -> Any:
+    """SIGTERM raises _Stopped in the grading loop (Ctrl-C raises KeyboardInterrupt); yields what stopped it."""
+    stopped: list[str] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield stopped
+        return
+
+    def on_term(signum: int, frame: Any) -> None:
+        raise _Stopped("SIGTERM")
+
+    before = signal.signal(signal.SIGTERM, on_term)
+    try:
+        yield stopped
+    finally:
+        signal.signal(signal.SIGTERM, before)
 
 
 def _grade_in_pool(tasks: list[Task], workers: int, initargs: tuple, force: bool, feedback: bool,
-                   bar: ProgressBar) -> list[Outcome]:
+                   bar: ProgressBar, stopped: list[str]) -> list[Outcome]:
     """Grade in ``workers`` processes; a worker that dies costs only the submissions it was grading."""
     context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
     outcomes: list[Outcome] = []
@@ -356,7 +522,9 @@ def _grade_in_pool(tasks: list[Task], workers: int, initargs: tuple, force: bool
     pending = tasks
     while pending:
         retry: list[Task] = []
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=initargs) as pool:
+        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=initargs)
+        futures: dict[Future, Task] = {}
+        try:
             futures = {pool.submit(_grade_one, task, force, feedback): task for task in pending}
             for future in as_completed(futures):
                 task = futures[future]
@@ -370,5 +538,29 @@ def _grade_in_pool(tasks: list[Task], workers: int, initargs: tuple, force: bool
                     outcome = Outcome(task, "failed", error="the grading process died (out of memory or killed?)")
                 outcomes.append(outcome)
                 bar.update(failed=outcome.status == "failed")
+        except (_Stopped, KeyboardInterrupt) as stop:
+            _stop_workers(pool)
+            done = {o.task for o in outcomes}
+            why = str(stop) or "SIGINT"
+            stopped.append(why)
+            outcomes += [Outcome(t, "failed", error=f"not graded: course grade was stopped ({why})")
+                         for t in tasks if t not in done]
+            return outcomes
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
         pending = sorted(retry)
     return outcomes
+
+
+def _stop_workers(pool: ProcessPoolExecutor, grace: float = 30.0) -> None:
+    """SIGTERM every worker (each ends its kernel and cleans up), then SIGKILL those still there after ``grace``."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    children = multiprocessing.active_children()
+    for child in children:
+        child.terminate()
+    deadline = time.monotonic() + grace
+    for child in children:
+        child.join(max(0.0, deadline - time.monotonic()))
+        if child.is_alive():
+            child.kill()
+            child.join()

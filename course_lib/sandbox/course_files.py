@@ -1,0 +1,83 @@
+"""Keep the course's own files out of a sandbox user's reach, and content fixed for one run.
+
+Permissions do the work in ``confine='user'`` mode: a sandbox user has a
+uid and gid of its own and no groups, so only the "other" permission bits
+apply to it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import stat
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from ..models import CONTENT_PATH_ENV, content_dirs, exercise_ids, load_exercise
+
+__all__ = ["PRIVATE_MODE_MASK", "frozen_content", "protect_course_files"]
+
+# Folders of trainees' work and the grades: no access at all for other users, no writing for the group.
+PRIVATE_MODE_MASK = 0o027
+_LOG = logging.getLogger(__name__)
+
+
+def _restrict(path: Path, mask: int, log: logging.Logger | Any) -> None:
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & mask:
+            os.chmod(path, mode & ~mask)
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        log.warning("Could not restrict the permissions of %s (%s): other users may reach it", path, exc)
+
+
+def protect_course_files(coursedir: Any, log: logging.Logger | Any = _LOG) -> None:
+    """gradebook.db (and its lock) 0600; submitted/, autograded/, feedback/ closed to other users.
+
+    feedback/ is closed as well: a feedback page shows the trainee's answers.
+    """
+    root = Path(coursedir.root)
+    db_url = coursedir.db_url
+    if db_url.startswith("sqlite:///"):
+        db = Path(db_url[len("sqlite:///"):])
+        for path in (db, db.with_name(db.name + ".lock")):
+            _restrict(path, 0o077, log)
+    for name in (coursedir.submitted_directory, coursedir.autograded_directory, coursedir.feedback_directory):
+        _restrict(root / name, PRIVATE_MODE_MASK, log)
+
+
+@contextmanager
+def frozen_content() -> Iterator[Path]:
+    """Copy every content folder aside and point ``COURSE_CONTENT_PATH`` at the copies for the block.
+
+    Every exercise is loaded (and so checked) once, up front. A content file
+    changed on disk during the run, by anyone, then changes no score of the
+    run. The copy is readable by all (content is not secret: trainees' own
+    kernels read it) but writable only by the grader.
+    """
+    before = os.environ.get(CONTENT_PATH_ENV)
+    snapshot = Path(tempfile.mkdtemp(prefix="course-grade-content-"))
+    try:
+        os.chmod(snapshot, 0o755)
+        copies = []
+        for index, folder in enumerate(content_dirs()):
+            if folder.is_dir():
+                copy = snapshot / str(index)
+                shutil.copytree(folder, copy, symlinks=False, ignore=shutil.ignore_patterns("__pycache__"))
+                copies.append(str(copy))
+        os.environ[CONTENT_PATH_ENV] = os.pathsep.join(copies)
+        for exercise_id in exercise_ids():
+            load_exercise(exercise_id)
+        yield snapshot
+    finally:
+        if before is None:
+            os.environ.pop(CONTENT_PATH_ENV, None)
+        else:
+            os.environ[CONTENT_PATH_ENV] = before
+        shutil.rmtree(snapshot, ignore_errors=True)
