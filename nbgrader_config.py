@@ -12,7 +12,6 @@ from nbgrader.preprocessors import (
     AssignLatePenalties,
     CheckCellMetadata,
     ClearHiddenTests,
-    Execute,
     GetGrades,
     IgnorePattern,
     LimitOutput,
@@ -21,6 +20,7 @@ from nbgrader.preprocessors import (
 
 from course_lib.nbgrader_html import FORMGRADE_TEMPLATE, TEMPLATE_DIRS, TEMPLATE_FILTERS, CourseFeedbackExporter
 from course_lib.nbgrader_plugins import TrustedWidgetScores, protected_answer_files
+from course_lib.sandbox import ConfinedExecute
 
 c = get_config()  # noqa: F821 - provided by traitlets when this file is loaded
 
@@ -52,8 +52,11 @@ c.Autograde.exclude_overwriting = protected_answer_files(
 
 # Re-score widget exercises in the grader's process, after execution and
 # before the grades are saved.
+# ConfinedExecute is nbgrader's Execute with the trainee's code confined: a
+# fresh uid per notebook when grading as root, a throw-away copy, namespaces
+# (course_lib/sandbox; `course grade` refuses to grade without it).
 c.Autograde.autograde_preprocessors = [
-    Execute,
+    ConfinedExecute,
     IgnorePattern,
     ClearMetadataPreprocessor,
     LimitOutput,
