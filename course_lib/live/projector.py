@@ -22,7 +22,12 @@ PROJECTOR_CSS = """<style class="course-projector">
   --jp-code-font-size: 20px;
   --jp-widgets-font-size: 22px;
   --jp-widgets-inline-height: 44px;
-  --jp-widgets-inline-label-width: 12em;
+  /* Widths grow with the type (em of the widget's own font): with a fixed 300px box and a wide
+     label, a dropdown or text box was squeezed to nothing and checkbox labels disappeared. */
+  --jp-widgets-inline-label-width: 6em;
+  --jp-widgets-inline-width: 22em;
+  --jp-widgets-inline-width-short: 11em;
+  --jp-widgets-inline-width-tiny: 5em;
   --jp-content-font-color1: #000;
   --jp-ui-font-color1: #000;
   --jp-widgets-color: #000;
@@ -37,6 +42,12 @@ PROJECTOR_CSS = """<style class="course-projector">
 .jupyter-widgets button, .widget-button, .widget-toggle-button {
   font-size: 22px; font-weight: bold; border: 2px solid #000;
 }
+/* Controls keep their size and wrap onto the next line instead of overlapping or leaving the screen. */
+.widget-hbox { flex-wrap: wrap; row-gap: 6px; }
+.widget-inline-hbox { max-width: 100%; }
+.widget-checkbox { width: auto; margin-right: 1em; }
+.widget-checkbox input[type="checkbox"] { width: 24px; height: 24px; }
+.widget-button { width: auto; min-width: var(--jp-widgets-inline-width-tiny); padding: 0 0.7em; }
 .widget-text input, .widget-textarea textarea, .widget-dropdown select { font-size: 22px; border: 2px solid #000; }
 .jp-OutputArea-output img, .widget-image { max-width: 100%; filter: contrast(1.15); }
 .course-board-card { font-size: 1.2em; border: 2px solid #000; }
