@@ -6,20 +6,48 @@ Pure Python (no widgets, no matplotlib) so the grader stays fast.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from .models import ExerciseBase, load_exercise
 from .scoring import Result
 from .store import DEFAULT_ANSWERS_DIR, AnswerStore, CorruptAnswersError, SavedAnswer
 
-__all__ = ["Graded", "grade_saved", "scorer_for"]
+__all__ = ["MAX_LINE_CHARS", "MAX_SHOWN_CHARS", "Graded", "grade_saved", "parser_for", "scorer_for", "shorten"]
+
+# Feedback shows what a trainee saved; these caps keep a page readable (and
+# small) whatever a file holds. The parsers' limits normally keep answers far
+# below them.
+MAX_LINE_CHARS = 5000
+MAX_SHOWN_CHARS = 60_000
 
 
 def scorer_for(exercise: ExerciseBase) -> ModuleType:
-    """``course_lib.scoring.<type>``: it provides ``parse_answer(raw)`` and ``score(exercise, answer)``."""
+    """``course_lib.scoring.<type>``: it provides ``parse_answer(raw, exercise)`` and ``score(exercise, answer)``."""
     return importlib.import_module(f"{__package__}.scoring.{exercise.type}")
+
+
+def parser_for(exercise: ExerciseBase) -> Callable[[Any], Any]:
+    """``parse_answer`` of the exercise's type, bound to the exercise so its own limits apply."""
+    return partial(scorer_for(exercise).parse_answer, exercise=exercise)
+
+
+def shorten(lines: list[str], max_line: int = MAX_LINE_CHARS, max_total: int = MAX_SHOWN_CHARS) -> list[str]:
+    """``lines`` with each cut to ``max_line`` characters and all to about ``max_total``, saying what was cut."""
+    shown, total = [], 0
+    for index, line in enumerate(lines):
+        if len(line) > max_line:
+            line = f"{line[:max_line]}… [shortened: {len(line) - max_line} more characters not shown]"
+        if total + len(line) > max_total:
+            shown.append(f"[shortened: {len(lines) - index} more lines not shown]")
+            break
+        shown.append(line)
+        total += len(line) + 1
+    return shown
 
 
 @dataclass(frozen=True)
@@ -45,7 +73,7 @@ class Graded:
         lines = [heading or f"{self.exercise.title} — {when}"]
         if self.problem:
             lines.append(self.problem)
-        lines += [*self.result.answer_lines, "", *self.result.feedback, ""]
+        lines = shorten([*lines, *self.result.answer_lines, "", *self.result.feedback]) + [""]
         score_line = f"Score: {self.result.scaled(points):g} of {points:g} points"
         if self.result.max_points != points:
             score_line += f" (rubric: {self.result.points:g} of {self.result.max_points:g}, scaled)"
@@ -62,8 +90,7 @@ def grade_saved(
     ``problem`` (and, with ``quarantine``, the file is moved aside).
     """
     exercise = load_exercise(exercise_id)
-    scorer = scorer_for(exercise)
-    parse, score = scorer.parse_answer, scorer.score
+    parse, score = parser_for(exercise), scorer_for(exercise).score
     store = AnswerStore(answers_dir)
     problem = None
     try:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from course_lib import check
 from course_lib.store import AnswerStore
 
@@ -39,3 +41,35 @@ def test_grading_code_imports_no_widgets_or_matplotlib():
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_huge_answer_is_shortened_in_the_feedback_and_says_so():
+    from course_lib.grading import MAX_LINE_CHARS, MAX_SHOWN_CHARS, shorten
+
+    lines = shorten(["short", "y" * (MAX_LINE_CHARS + 50), *(["z" * 1000] * 200)])
+    assert lines[0] == "short"
+    assert lines[1].endswith("… [shortened: 50 more characters not shown]")
+    assert lines[-1].startswith("[shortened: ") and lines[-1].endswith("more lines not shown]")
+    assert sum(len(line) + 1 for line in lines) < MAX_SHOWN_CHARS + MAX_LINE_CHARS + 100
+
+
+@pytest.mark.parametrize("case", ["latin-1", "utf-16", "deep nesting", "year 1", "year 9999", "naive time", "NaN"])
+def test_check_and_show_keep_an_unreadable_file_aside_instead_of_raising(tmp_path, capsys, case):
+    from course_lib.exercises import show
+
+    from .test_store import UNREADABLE
+
+    content, _reason = UNREADABLE[case]
+    (tmp_path / "m1-brainstorm.json").write_bytes(content)
+    assert check("m1-brainstorm", tmp_path) == 0.0
+    out, err = capsys.readouterr()
+    kept = sorted(tmp_path.glob("m1-brainstorm.json.corrupt-*"))
+    assert len(kept) == 1 and kept[0].read_bytes() == content
+    assert f"it was kept as {kept[0].name}" in out and err == ""
+    # the widget, shown again, says where the old file is and saves to a fresh one
+    (tmp_path / "m1-brainstorm.json").write_bytes(content)
+    widget = show("m1-brainstorm", tmp_path)
+    assert "could not be read" in widget.message.value and ".corrupt-" in widget.message.value
+    assert widget.add("Listen to the whole question first")
+    assert AnswerStore(tmp_path).load("m1-brainstorm").answer == ["Listen to the whole question first"]
+    assert len(list(tmp_path.glob("m1-brainstorm.json.corrupt-*"))) == 2

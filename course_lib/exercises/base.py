@@ -7,7 +7,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..grading import scorer_for
+from ..grading import parser_for
 from ..live.publish import publish_saved
 from ..models import ExerciseBase
 from ..store import AnswerStore, CorruptAnswersError, SavedAnswer
@@ -36,7 +36,7 @@ class ExerciseView(w.VBox):
     def load_saved(self) -> Any | None:
         """The saved answer (already parsed), or None; a corrupt file is reported, kept aside."""
         try:
-            saved = self.store.load(self.exercise.id, parse=scorer_for(self.exercise).parse_answer)
+            saved = self.store.load(self.exercise.id, parse=parser_for(self.exercise))
         except CorruptAnswersError as exc:
             saved = None
             self.message.value = str(exc)

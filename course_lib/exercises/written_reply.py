@@ -58,6 +58,11 @@ class WrittenReplyWidget(ExerciseView):
     def save_reply(self) -> None:
         """Save the text as it is now."""
         text = self.text.value
+        if len(text) > self.exercise.length.max_chars:
+            # Not saved: the grader refuses a longer reply. The text stays in the box to be shortened.
+            self.message.value = (f"Your reply has {len(text)} characters; please keep it under "
+                                  f"{self.exercise.length.max_chars}. It was not saved.")
+            return
         self.save({"text": text}, "Reply saved." if text.strip() else "Saved an empty reply.")
         self.saved_text = text
         self._update_counts()

@@ -8,9 +8,12 @@ from pydantic import Field
 
 from .base import ExerciseBase, Strict, Text
 
-__all__ = ["ActionPlanExercise", "ActionPlanQuestions", "ActionPlanRubric"]
+__all__ = ["MAX_BEHAVIOURS_CAP", "MAX_CHARS_CAP", "ActionPlanExercise", "ActionPlanQuestions", "ActionPlanRubric"]
 
 MODEL = "ActionPlanExercise"
+# The largest limits any action plan may set (the widget and the parser use the exercise's own).
+MAX_BEHAVIOURS_CAP = 5
+MAX_CHARS_CAP = 2000
 
 
 class ActionPlanQuestions(Strict):
@@ -40,8 +43,8 @@ class ActionPlanExercise(ExerciseBase):
     type: Literal["action_plan"]
     questions: ActionPlanQuestions
     suggested_behaviours: Annotated[list[Text], Field(min_length=1)]
-    max_behaviours: Annotated[int, Field(ge=1, le=5)] = 3
-    max_chars: Annotated[int, Field(ge=20, le=2000)] = 300
+    max_behaviours: Annotated[int, Field(ge=1, le=MAX_BEHAVIOURS_CAP)] = 3
+    max_chars: Annotated[int, Field(ge=20, le=MAX_CHARS_CAP)] = 300
     rubric: ActionPlanRubric = ActionPlanRubric()
     document_title: Text = "My customer service action plan"
 

@@ -6,9 +6,11 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["ExerciseBase", "ExerciseId", "Strict", "Text", "require_unique"]
+__all__ = ["ID_MAX_CHARS", "ExerciseBase", "ExerciseId", "Strict", "Text", "require_unique"]
 
-ExerciseId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=60)]
+# Longest id of anything in an exercise (questions, options, steps, nodes...).
+ID_MAX_CHARS = 60
+ExerciseId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=ID_MAX_CHARS)]
 Text = Annotated[str, Field(min_length=1)]
 
 

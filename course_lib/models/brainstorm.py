@@ -8,9 +8,12 @@ from pydantic import Field, model_validator
 
 from .base import ExerciseBase, ExerciseId, Strict, Text, require_unique
 
-__all__ = ["BrainstormExercise", "Theme"]
+__all__ = ["MAX_CHARS_CAP", "MAX_ITEMS_CAP", "BrainstormExercise", "BrainstormLimits", "Theme"]
 
 MODEL = "BrainstormExercise"
+# The largest limits any brainstorm may set: the widget, the parser and the grader all rely on them.
+MAX_ITEMS_CAP = 100
+MAX_CHARS_CAP = 1000
 
 
 class Theme(Strict):
@@ -23,8 +26,10 @@ class Theme(Strict):
 
 
 class BrainstormLimits(Strict):
-    max_items: Annotated[int, Field(ge=1, le=100)] = 12
-    max_chars: Annotated[int, Field(ge=10, le=1000)] = 200
+    """How many entries the widget accepts, and how long each may be (the parser enforces the same)."""
+
+    max_items: Annotated[int, Field(ge=1, le=MAX_ITEMS_CAP)] = 12
+    max_chars: Annotated[int, Field(ge=10, le=MAX_CHARS_CAP)] = 200
 
 
 class BrainstormRubric(Strict):

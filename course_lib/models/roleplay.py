@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field, model_validator
 
 from ..standards import PLACEHOLDER_NAMES, check_template
-from .base import ExerciseBase, Strict, Text, require_unique
+from .base import ID_MAX_CHARS, ExerciseBase, Strict, Text, require_unique
 
 __all__ = ["CallNode", "CheckedStandard", "Choice", "RingFeedback", "RoleplayExercise"]
 
@@ -28,7 +28,7 @@ def _ring_template(text: str) -> str:
 Template = Annotated[Text, AfterValidator(_template)]
 RingTemplate = Annotated[Text, AfterValidator(_ring_template)]
 # Ids of nodes, choices and standards: lower case, digits, '-' and '_' (e.g. answer_promptly).
-Key = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=60)]
+Key = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=ID_MAX_CHARS)]
 
 
 class CheckedStandard(Strict):

@@ -9,9 +9,11 @@ from pydantic import AfterValidator, Field, model_validator
 
 from .base import ExerciseBase, ExerciseId, Strict, Text, require_unique
 
-__all__ = ["Criterion", "LengthLimits", "Penalty", "WrittenReplyExercise"]
+__all__ = ["MAX_CHARS_CAP", "Criterion", "LengthLimits", "Penalty", "WrittenReplyExercise"]
 
 MODEL = "WrittenReplyExercise"
+# The longest reply any exercise may allow; the widget and the parser use the exercise's own max_chars.
+MAX_CHARS_CAP = 20_000
 
 
 def _regex(pattern: str) -> str:
@@ -51,6 +53,9 @@ class LengthLimits(Strict):
     max_words: Annotated[int, Field(ge=1)] = 250
     outside_factor: Annotated[float, Field(ge=0, le=1)] = Field(
         default=0.5, description="Share of the points kept when the reply is too short or too long (0: none)."
+    )
+    max_chars: Annotated[int, Field(ge=100, le=MAX_CHARS_CAP)] = Field(
+        default=5000, description="Longest reply the widget saves (characters); longer files are refused."
     )
 
     @model_validator(mode="after")

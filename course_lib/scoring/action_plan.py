@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from ..models.action_plan import ActionPlanExercise
+from ..models.action_plan import MAX_BEHAVIOURS_CAP, MAX_CHARS_CAP, ActionPlanExercise
+from .limits import at_most, text_at_most
 from .result import Result
 
 __all__ = ["FIELDS", "empty_answer", "parse_answer", "parse_date", "score"]
@@ -22,8 +23,11 @@ def empty_answer() -> dict[str, Any]:
     return {"behaviours": [], "first_step": "", "date": "", "helper": "", "notes": ""}
 
 
-def parse_answer(raw: Any) -> dict[str, Any]:
-    """The saved plan in its canonical shape (None: nothing saved); missing parts are empty."""
+def parse_answer(raw: Any, exercise: ActionPlanExercise | None = None) -> dict[str, Any]:
+    """The saved plan in its canonical shape (None: nothing saved); missing parts are empty.
+
+    The widget's limits apply: ``max_behaviours`` behaviours, ``max_chars`` per part.
+    """
     if raw is None:
         return empty_answer()
     if not isinstance(raw, dict):
@@ -35,11 +39,16 @@ def parse_answer(raw: Any) -> dict[str, Any]:
     behaviours = raw.get("behaviours", [])
     if not isinstance(behaviours, list) or not all(isinstance(b, str) for b in behaviours):
         raise ValueError("'behaviours' must be a list of text entries")
+    max_chars = exercise.max_chars if exercise else MAX_CHARS_CAP
+    at_most(behaviours, exercise.max_behaviours if exercise else MAX_BEHAVIOURS_CAP, "behaviours")
+    for number, behaviour in enumerate(behaviours, start=1):
+        text_at_most(behaviour, max_chars, f"behaviour {number}")
     answer["behaviours"] = [" ".join(b.split()) for b in behaviours if b.strip()]
     for field in FIELDS[1:]:
         value = raw.get(field, "")
         if not isinstance(value, str):
             raise ValueError(f"'{field}' must be text")
+        text_at_most(value, max_chars, f"'{field}'")
         answer[field] = value.strip()
     return answer
 

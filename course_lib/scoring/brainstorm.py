@@ -9,11 +9,14 @@ up to a cap. Feedback names what counted, the themes found and those to try.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 from typing import Any
 
-from ..models.brainstorm import BrainstormExercise, Theme
+from ..models.brainstorm import MAX_CHARS_CAP, MAX_ITEMS_CAP, BrainstormExercise, BrainstormLimits, Theme
+from .limits import at_most, text_at_most
 from .result import Result
 
 __all__ = [
@@ -27,6 +30,12 @@ __all__ = [
 ]
 
 _WORD = re.compile(r"[a-z0-9']+")
+# The character comparison (difflib) costs up to length x length per pair of
+# entries, so it looks at the start of each entry only (the default limit
+# of an entry is 200 characters anyway): enough to spot a
+# reworded behaviour, and the cost of a pair stays bounded however long the
+# entries are. Word overlap still looks at the whole entry.
+COMPARED_CHARS = 200
 _STOPWORDS = frozenset(
     "a an the and or but to of for in on at by with from as is are be been being it its "
     "this that these those i we you they he she them us our your their my me so do does "
@@ -50,26 +59,80 @@ def _content_stems(text: str) -> frozenset[str]:
     return frozenset(_stem(w) for w in normalise(text).split() if w not in _STOPWORDS)
 
 
+class _Prepared:
+    """An entry ready for comparison, prepared once per entry rather than once per pair.
+
+    It keeps its normalised text (cut to COMPARED_CHARS), its content stems,
+    its character counts and a difflib matcher holding it as the second
+    sequence (difflib indexes that one, so each entry is indexed once).
+    """
+
+    def __init__(self, entry: str) -> None:
+        self.key = normalise(entry)[:COMPARED_CHARS]
+        self.stems = _content_stems(entry)
+        self.chars = Counter(self.key)
+        self._matcher: SequenceMatcher | None = None
+
+    def ratio_with(self, first: _Prepared) -> float:
+        """difflib's ratio of ``first`` against this entry (as ``SequenceMatcher(None, first, self)``)."""
+        if self._matcher is None:
+            self._matcher = SequenceMatcher(None, "", self.key)
+        self._matcher.set_seq1(first.key)
+        return self._matcher.ratio()
+
+
+def _jaccard(a: _Prepared, b: _Prepared) -> float:
+    union = a.stems | b.stems
+    return len(a.stems & b.stems) / len(union) if union else 1.0
+
+
 def similarity(a: str, b: str) -> float:
     """0..1: the larger of word-overlap (Jaccard on stems) and character similarity."""
-    sa, sb = _content_stems(a), _content_stems(b)
-    jaccard = len(sa & sb) / len(sa | sb) if sa | sb else 1.0
-    return max(jaccard, SequenceMatcher(None, normalise(a), normalise(b)).ratio())
+    pa, pb = _Prepared(a), _Prepared(b)
+    return max(_jaccard(pa, pb), pb.ratio_with(pa))
 
 
-def theme_pattern(theme: Theme) -> re.Pattern[str]:
-    """Matches any keyword of ``theme`` at a word start, with any ending (listen -> listening)."""
-    alternatives = [r"\s+".join(map(re.escape, k.casefold().split())) for k in theme.keywords]
+def _near_duplicate(entry: _Prepared, earlier: _Prepared, threshold: float) -> bool:
+    """``similarity(entry, earlier) >= threshold``, running the costly character match only when it decides."""
+    if _jaccard(entry, earlier) >= threshold:
+        return True
+    length = len(entry.key) + len(earlier.key)
+    # Shared characters, in any order, bound difflib's ratio from above (its quick_ratio).
+    if not length or 2 * sum((entry.chars & earlier.chars).values()) / length < threshold:
+        return False
+    return earlier.ratio_with(entry) >= threshold
+
+
+@lru_cache(maxsize=256)
+def _keyword_pattern(keywords: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = [r"\s+".join(map(re.escape, k.casefold().split())) for k in keywords]
     return re.compile(r"\b(?:" + "|".join(alternatives) + r")\w*")
 
 
-def parse_answer(raw: Any) -> list[str]:
-    """The saved answer as a list of strings (None: nothing saved); anything else is corrupt."""
+def theme_pattern(theme: Theme) -> re.Pattern[str]:
+    """Matches any keyword of ``theme`` at a word start, with any ending (listen -> listening); compiled once."""
+    return _keyword_pattern(tuple(theme.keywords))
+
+
+def parse_answer(raw: Any, exercise: BrainstormExercise | None = None) -> list[str]:
+    """The saved answer as a list of strings (None: nothing saved); anything else is corrupt.
+
+    The widget's own limits apply (``exercise.limits``: number of entries,
+    characters per entry); without the exercise, the largest any brainstorm may set.
+    """
     if raw is None:
         return []
     if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
         raise ValueError("a brainstorm answer must be a list of text entries")
-    return [" ".join(item.split()) for item in raw if item.strip()]
+    limits = exercise.limits if exercise else BrainstormLimits(max_items=MAX_ITEMS_CAP, max_chars=MAX_CHARS_CAP)
+    at_most(raw, limits.max_items, "entries")
+    items = []
+    for number, item in enumerate(raw, start=1):
+        text = " ".join(item.split())
+        text_at_most(text, limits.max_chars, f"entry {number}")
+        if text:
+            items.append(text)
+    return items
 
 
 def entry_problem(
@@ -112,15 +175,15 @@ def judge_items(exercise: BrainstormExercise, items: list[str]) -> list[ItemVerd
     """Judge each entry in order: too short, near-duplicate, or counted with its themes."""
     rubric, texts = exercise.rubric, exercise.feedback
     patterns = [(theme.label, theme_pattern(theme)) for theme in exercise.themes]
-    counted: list[tuple[int, str]] = []
+    counted: list[tuple[int, _Prepared]] = []
     verdicts = []
     for number, text in enumerate(items, start=1):
         if len(normalise(text).split()) < rubric.min_words:
             verdicts.append(ItemVerdict(text, False, texts.too_short.format(min_words=rubric.min_words)))
             continue
+        prepared = _Prepared(text)
         twin = next(
-            (n for n, earlier in counted
-             if similarity(text, earlier) >= rubric.near_duplicate_similarity),
+            (n for n, earlier in counted if _near_duplicate(prepared, earlier, rubric.near_duplicate_similarity)),
             None,
         )
         if twin is not None:
@@ -128,7 +191,7 @@ def judge_items(exercise: BrainstormExercise, items: list[str]) -> list[ItemVerd
             continue
         lowered = text.casefold()
         themes = tuple(label for label, pattern in patterns if pattern.search(lowered))
-        counted.append((number, text))
+        counted.append((number, prepared))
         verdicts.append(ItemVerdict(text, True, "", themes))
     return verdicts
 

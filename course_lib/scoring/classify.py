@@ -10,19 +10,26 @@ from __future__ import annotations
 from typing import Any
 
 from ..models.classify import ClassifyExercise
+from .limits import MAX_IDS, at_most, check_ids
 from .result import Result
 
 __all__ = ["parse_answer", "score"]
 
 
-def parse_answer(raw: Any) -> dict[str, str]:
-    """``{item_id: group_id}`` (None: nothing saved); anything else is corrupt."""
+def parse_answer(raw: Any, exercise: ClassifyExercise | None = None) -> dict[str, str]:
+    """``{item_id: group_id}`` (None: nothing saved); anything else is corrupt.
+
+    No more items than the exercise has, and ids no longer than an id can be.
+    """
     if raw is None:
         return {}
     if not isinstance(raw, dict) or not all(
         isinstance(key, str) and isinstance(value, str) for key, value in raw.items()
     ):
         raise ValueError("a classify answer must map item ids to group ids")
+    at_most(raw, len(exercise.items) if exercise else MAX_IDS, "placed items")
+    check_ids(raw, "item id")
+    check_ids(raw.values(), "group id")
     return {item_id: group_id for item_id, group_id in raw.items() if group_id}
 
 

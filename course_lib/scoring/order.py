@@ -19,17 +19,23 @@ from bisect import bisect_left
 from typing import Any
 
 from ..models.order import OrderExercise, kendall_tau
+from .limits import MAX_IDS, at_most, check_ids
 from .result import Result
 
 __all__ = ["out_of_place", "parse_answer", "score", "share"]
 
 
-def parse_answer(raw: Any) -> list[str]:
-    """The trainee's order as step ids (None: nothing saved); anything else is corrupt."""
+def parse_answer(raw: Any, exercise: OrderExercise | None = None) -> list[str]:
+    """The trainee's order as step ids (None: nothing saved); anything else is corrupt.
+
+    No more steps than the exercise has, and ids no longer than an id can be.
+    """
     if raw is None:
         return []
     if not isinstance(raw, list) or not all(isinstance(step, str) for step in raw):
         raise ValueError("an order answer must be a list of step ids")
+    at_most(raw, len(exercise.steps) if exercise else MAX_IDS, "steps")
+    check_ids(raw, "step id")
     if len(set(raw)) != len(raw):
         raise ValueError("an order answer must not list a step twice")
     return list(raw)

@@ -14,6 +14,7 @@ from typing import Any
 
 from ..models.roleplay import CallNode, CheckedStandard, Choice, RoleplayExercise
 from ..standards import Standards, load_standards
+from .limits import MAX_IDS, at_most, check_ids
 from .result import Result
 
 __all__ = ["Step", "Walk", "empty_answer", "parse_answer", "render", "score", "step_verdicts", "transcript", "walk"]
@@ -23,17 +24,22 @@ def empty_answer() -> dict[str, list[dict[str, str]]]:
     return {"path": []}
 
 
-def parse_answer(raw: Any) -> dict[str, list[dict[str, str]]]:
-    """The saved answer as {"path": [{"node": id, "choice": id}, ...]} (None: not started)."""
+def parse_answer(raw: Any, exercise: RoleplayExercise | None = None) -> dict[str, list[dict[str, str]]]:
+    """The saved answer as {"path": [{"node": id, "choice": id}, ...]} (None: not started).
+
+    The call has no loops, so a path has at most one step per node of the call.
+    """
     if raw is None:
         return empty_answer()
     if not isinstance(raw, dict) or set(raw) != {"path"} or not isinstance(raw["path"], list):
         raise ValueError('a role-play answer must be {"path": [...]}')
+    at_most(raw["path"], len(exercise.nodes) if exercise else MAX_IDS, "steps")
     path = []
     for step in raw["path"]:
         if (not isinstance(step, dict) or set(step) != {"node", "choice"}
                 or not all(isinstance(v, str) for v in step.values())):
             raise ValueError('each role-play step must be {"node": "...", "choice": "..."}')
+        check_ids(step.values(), "node or choice id")
         path.append({"node": step["node"], "choice": step["choice"]})
     return {"path": path}
 

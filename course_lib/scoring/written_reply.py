@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from ..models.written_reply import WrittenReplyExercise
+from ..models.written_reply import MAX_CHARS_CAP, WrittenReplyExercise
+from .limits import text_at_most
 from .result import Result
 
 __all__ = ["empty_answer", "find", "parse_answer", "score", "word_count"]
@@ -25,12 +27,13 @@ def empty_answer() -> dict[str, str]:
     return {"text": ""}
 
 
-def parse_answer(raw: Any) -> dict[str, str]:
-    """The saved answer as {"text": str} (None: nothing saved)."""
+def parse_answer(raw: Any, exercise: WrittenReplyExercise | None = None) -> dict[str, str]:
+    """The saved answer as {"text": str} (None: nothing saved); no longer than the widget saves."""
     if raw is None:
         return empty_answer()
     if not isinstance(raw, dict) or set(raw) != {"text"} or not isinstance(raw["text"], str):
         raise ValueError('a written reply must be {"text": "..."}')
+    text_at_most(raw["text"], exercise.length.max_chars if exercise else MAX_CHARS_CAP, "the reply")
     return {"text": raw["text"]}
 
 
@@ -43,11 +46,19 @@ def _normalise(text: str) -> str:
     return " ".join(text.translate(_QUOTES).split())
 
 
+@lru_cache(maxsize=512)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
 def find(patterns: list[str], text: str) -> str | None:
     """The first stretch of ``text`` that any pattern matches (any case), or None."""
-    flat = _normalise(text)
+    return _find_in(patterns, _normalise(text))
+
+
+def _find_in(patterns: list[str], flat: str) -> str | None:
     for pattern in patterns:
-        match = re.search(pattern, flat, re.IGNORECASE)
+        match = _compiled(pattern).search(flat)
         if match:
             found = match.group(0)
             return found if len(found) <= 60 else found[:57] + "..."
@@ -85,9 +96,10 @@ def score(exercise: WrittenReplyExercise, answer: dict[str, str]) -> Result:
     length = _length(exercise, text)
     answer_lines = (f"Your reply ({length.words} words):", *(f"  {line}" for line in text.strip().splitlines()))
     lines = [length.note]
+    flat = _normalise(text)  # once, not once per criterion and penalty
     earned = 0.0
     for criterion in exercise.criteria:
-        found = find(criterion.patterns, text)
+        found = _find_in(criterion.patterns, flat)
         if found is not None:
             earned += criterion.points
             lines.append(f"✓ {criterion.label}: found \"{found}\" (+{criterion.points:g})")
@@ -95,7 +107,7 @@ def score(exercise: WrittenReplyExercise, answer: dict[str, str]) -> Result:
             lines.append(f"✗ {criterion.label}: missing. {criterion.hint}")
     lost = 0.0
     for penalty in exercise.penalties:
-        found = find(penalty.patterns, text)
+        found = _find_in(penalty.patterns, flat)
         if found is not None:
             lost += penalty.points
             lines.append(f"− {penalty.label}: \"{found}\" (−{penalty.points:g}). {penalty.why}")

@@ -49,3 +49,16 @@ def test_script_in_a_reply_is_saved_as_text_and_never_rendered(answers, capsys):
 def test_customer_message_is_shown_escaped(answers):
     widget = show("m5-recovery-reply", answers)
     assert "Third time asking" in widget.scenario.value and "<blockquote" in widget.scenario.value
+
+
+def test_a_reply_over_the_length_limit_is_not_saved_and_stays_in_the_box(answers):
+    widget = show("m5-recovery-reply", answers)
+    limit = widget.exercise.length.max_chars
+    widget.text.value = "word " * (limit // 5 + 1)
+    widget.save_button.click()
+    assert not (answers / "m5-recovery-reply.json").exists()
+    assert f"please keep it under {limit}. It was not saved." in widget.message.value
+    assert widget.text.value.startswith("word word")
+    widget.text.value = "A shorter reply."
+    widget.save_button.click()
+    assert saved_text(answers) == "A shorter reply."

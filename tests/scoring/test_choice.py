@@ -93,3 +93,28 @@ def test_parse_answer_keeps_the_canonical_shape():
 def test_answers_of_the_wrong_shape_are_rejected(raw):
     with pytest.raises(ValueError):
         parse_answer(raw)
+
+
+def test_an_unknown_option_is_a_wrong_pick_and_score_and_feedback_agree(exercise):
+    # single choice: the right option plus an id the question does not have is two picks, so 0 -- and says so
+    right = sorted(question(exercise, "internal-customer").correct_ids)
+    result = score(exercise, {"internal-customer": [*right, "made-up"]})
+    text = "\n".join(result.feedback)
+    assert result.points == 0
+    assert "Question 1: 0 of 1 point: pick only one option" in text
+    assert "('made-up'): counted as a wrong pick" in text
+    # multiple choice: all three right options plus one unknown earns (3 - 1) / 3, as a wrong option would
+    multiple = question(exercise, "external-standards")
+    with_unknown = question_points(multiple, [*sorted(multiple.correct_ids), "made-up"])
+    with_wrong = question_points(multiple, [*sorted(multiple.correct_ids), "hide-delays"])
+    assert with_unknown == with_wrong == pytest.approx(2 / 3)
+
+
+def test_parse_keeps_to_the_questions_and_options_of_the_exercise(exercise):
+    bound = lambda raw: parse_answer(raw, exercise)  # noqa: E731
+    with pytest.raises(ValueError, match="answered questions"):
+        bound({f"q{n}": ["a"] for n in range(len(exercise.questions) + 1)})
+    with pytest.raises(ValueError, match="options picked"):
+        bound({"internal-customer": [f"o{n}" for n in range(10)]})
+    with pytest.raises(ValueError, match="not one of the exercise's ids"):
+        bound({"internal-customer": ["x" * 61]})

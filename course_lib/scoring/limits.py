@@ -1,0 +1,44 @@
+"""Limits a saved answer must keep to, checked when it is parsed.
+
+A widget saves only what its exercise offers: so many entries of so many
+characters, the exercise's own ids. An answers file beyond that was not
+written by a widget; ``parse_answer`` refuses it (ValueError, so the exercise
+scores 0 with the reason) before any scoring work is done, which keeps the
+time to grade a file bounded whatever it holds. Called without the exercise
+(the live board does), ``parse_answer`` falls back on the largest limits any
+exercise of the type may have (the content models' own caps) and on
+``MAX_IDS``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sized
+from typing import Any
+
+from ..models.base import ID_MAX_CHARS
+
+__all__ = ["ID_MAX_CHARS", "MAX_IDS", "at_most", "check_ids", "text_at_most"]
+
+# Without the exercise: no exercise lists more questions, items, steps, statements or call steps.
+MAX_IDS = 200
+
+
+def at_most(values: Sized, limit: int, what: str) -> None:
+    """ValueError when ``values`` has more than ``limit`` elements."""
+    if len(values) > limit:
+        raise ValueError(f"it has {len(values)} {what}; the exercise allows at most {limit}")
+
+
+def check_ids(values: Iterable[Any], what: str) -> None:
+    """ValueError unless every value is a string short enough to be an id of the exercise."""
+    for value in values:
+        if not isinstance(value, str):
+            raise ValueError(f"a {what} must be text")
+        if len(value) > ID_MAX_CHARS:
+            raise ValueError(f"a {what} of {len(value)} characters is not one of the exercise's ids")
+
+
+def text_at_most(text: str, limit: int, what: str) -> None:
+    """ValueError when ``text`` is longer than ``limit`` characters."""
+    if len(text) > limit:
+        raise ValueError(f"{what} has {len(text)} characters; the exercise allows at most {limit}")
