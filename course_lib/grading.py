@@ -17,7 +17,9 @@ from .models import ExerciseBase, load_exercise
 from .scoring import Result
 from .store import DEFAULT_ANSWERS_DIR, AnswerStore, CorruptAnswersError, SavedAnswer
 
-__all__ = ["MAX_LINE_CHARS", "MAX_SHOWN_CHARS", "Graded", "grade_saved", "parser_for", "scorer_for", "shorten"]
+__all__ = [
+    "MAX_LINE_CHARS", "MAX_SHOWN_CHARS", "Graded", "grade_saved", "grade_unread", "parser_for", "scorer_for", "shorten",
+]
 
 # Feedback shows what a trainee saved; these caps keep a page readable (and
 # small) whatever a file holds. The parsers' limits normally keep answers far
@@ -102,3 +104,9 @@ def grade_saved(
         problem = f"An earlier answers file could not be read and was kept aside as {names}."
     answer = saved.answer if saved else parse(None)
     return Graded(exercise, score(exercise, answer), saved, problem)
+
+
+def grade_unread(exercise_id: str, reason: str) -> Graded:
+    """``exercise_id`` graded as if nothing were saved (0), with ``reason`` saying why nothing was read."""
+    exercise = load_exercise(exercise_id)
+    return Graded(exercise, scorer_for(exercise).score(exercise, parser_for(exercise)(None)), None, reason)

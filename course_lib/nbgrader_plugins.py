@@ -6,6 +6,13 @@ throws away what the trainee's kernel printed and writes the feedback and score
 computed here, in the grader's own process, from the saved answers file. Code a
 trainee ran in the notebook (say, redefining course_lib's scoring) therefore
 cannot change the points recorded.
+
+Each exercise is graded on its own: whatever goes wrong with one (an
+unreadable file, a link, content that no longer loads) gives that exercise 0
+with the reason in its cell, and the notebook's other exercises are graded as
+usual. An answers file (or ``answers`` folder) that is a symbolic link in the
+trainee's submission is refused without being read, and the copy of its
+target that ``nbgrader autograde`` made in ``autograded/`` is deleted.
 """
 
 from __future__ import annotations
@@ -16,10 +23,11 @@ from textwrap import dedent
 from nbformat import NotebookNode
 from nbformat.v4 import new_output
 from nbgrader import utils
+from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
-from .grading import grade_saved
+from .grading import Graded, grade_saved, grade_unread
 from .models import content_ids, find_exercise_file
 from .store import DEFAULT_ANSWERS_DIR
 
@@ -60,18 +68,22 @@ class TrustedWidgetScores(NbGraderPreprocessor):
 
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
         notebook_dir = Path(resources.get("metadata", {}).get("path") or ".")
+        submission = self._submission_dir(resources)
         for cell in nb.cells:
             if cell.cell_type != "code" or not utils.is_grade(cell):
                 continue
             exercise_id = cell.metadata["nbgrader"].get("grade_id", "")
             if find_exercise_file(exercise_id) is None:
                 continue
-            points = float(cell.metadata["nbgrader"]["points"])
-            # The copy under autograded/ is the grader's own: quarantining a
-            # corrupt file there never touches the trainee's submission.
-            graded = grade_saved(exercise_id, notebook_dir / self.answers_dir)
-            score = graded.result.scaled(points)
-            text = graded.report(cell_points=points, heading=f"{self.heading} ({graded.exercise.title}):")
+            try:
+                points = float(cell.metadata["nbgrader"]["points"])
+                score, text = self._rescore(exercise_id, points, notebook_dir, submission)
+            except Exception as exc:  # one exercise must never abort the trainee's notebook
+                self.log.exception("Could not re-score %s; it scores 0", exercise_id)
+                score = 0.0
+                text = (f"{self.heading}:\nThis exercise ({exercise_id}) could not be graded "
+                        f"({type(exc).__name__}: {str(exc)[:300]}), so it scores 0 for now. "
+                        "Your instructor has been told.\nScore: 0")
             cell.outputs = [
                 new_output("stream", name="stdout", text=text + "\n"),
                 new_output(
@@ -80,5 +92,45 @@ class TrustedWidgetScores(NbGraderPreprocessor):
                     execution_count=cell.get("execution_count"),
                 ),
             ]
-            self.log.info("Re-scored %s from its answers file: %s of %s", exercise_id, score, points)
+            self.log.info("Re-scored %s from its answers file: %s", exercise_id, score)
         return nb, resources
+
+    def _rescore(self, exercise_id: str, points: float, notebook_dir: Path, submission: Path | None
+                 ) -> tuple[float, str]:
+        copy = notebook_dir / self.answers_dir / f"{exercise_id}.json"
+        linked = self._link_in(submission, exercise_id) if submission else None
+        graded: Graded
+        if linked:
+            # nbgrader copied the link's target into autograded/: delete that copy unread.
+            if copy.is_file() and not copy.is_symlink():
+                copy.unlink()
+            graded = grade_unread(exercise_id, linked)
+            self.log.warning("%s: %s", exercise_id, linked)
+        else:
+            # The copy under autograded/ is the grader's own: quarantining a
+            # corrupt file there never touches the trainee's submission.
+            graded = grade_saved(exercise_id, notebook_dir / self.answers_dir)
+            if graded.problem:
+                self.log.warning("%s: %s", exercise_id, graded.problem)
+        score = graded.result.scaled(points)
+        return score, graded.report(cell_points=points, heading=f"{self.heading} ({graded.exercise.title}):")
+
+    def _submission_dir(self, resources: dict) -> Path | None:
+        """The trainee's submitted folder this notebook was copied from (None outside autograde)."""
+        info = resources.get("nbgrader", {})
+        student, assignment = info.get("student"), info.get("assignment")
+        if not student or not assignment:
+            return None
+        coursedir = CourseDirectory(config=self.config)
+        return Path(coursedir.format_path(coursedir.submitted_directory, student, assignment))
+
+    def _link_in(self, submission: Path, exercise_id: str) -> str | None:
+        """Why the submission's answers for ``exercise_id`` are refused: a symbolic link (None: not one)."""
+        folder = submission / self.answers_dir
+        if folder.is_symlink():
+            return (f"The {self.answers_dir}/ folder in your submission is a symbolic link, so its answers "
+                    "were not read: answers count only from files saved in the submission itself.")
+        if (folder / f"{exercise_id}.json").is_symlink():
+            return (f"Your answers file {self.answers_dir}/{exercise_id}.json is a symbolic link, so it was "
+                    "not read: answers count only from files saved in the submission itself.")
+        return None
