@@ -73,3 +73,16 @@ def test_check_and_show_keep_an_unreadable_file_aside_instead_of_raising(tmp_pat
     assert widget.add("Listen to the whole question first")
     assert AnswerStore(tmp_path).load("m1-brainstorm").answer == ["Listen to the whole question first"]
     assert len(list(tmp_path.glob("m1-brainstorm.json.corrupt-*"))) == 2
+
+
+def test_a_linked_answers_folder_is_reported_by_the_widget_and_never_written_through(tmp_path):
+    from course_lib.exercises import show
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (tmp_path / "answers").symlink_to(elsewhere)
+    widget = show("m1-brainstorm", tmp_path / "answers")
+    assert "is a symbolic link" in widget.message.value
+    widget.add("Listen to the whole question first")
+    assert "could not be saved" in widget.message.value and "symbolic link" in widget.message.value
+    assert list(elsewhere.iterdir()) == []

@@ -44,11 +44,15 @@ class ExerciseView(w.VBox):
         self._show_status(saved)
         return saved.answer if saved else None
 
-    def save(self, answer: Any, note: str) -> SavedAnswer:
-        """Save the whole answer at once and say so."""
+    def save(self, answer: Any, note: str) -> SavedAnswer | None:
+        """Save the whole answer at once and say so (None: it could not be saved, and the message says why)."""
         # Another copy of this exercise (the cell shown twice, a second tab) may
         # have saved since this view loaded: the store then keeps that answer aside.
-        saved = self.store.save(self.exercise.id, answer, replaces=getattr(self, "_seen", None))
+        try:
+            saved = self.store.save(self.exercise.id, answer, replaces=getattr(self, "_seen", None))
+        except OSError as exc:  # e.g. a full disk, or an answers folder that is a link
+            self.message.value = f"Your answer could not be saved: {exc.strerror or exc}. Ask your instructor."
+            return None
         self._seen = saved.saved_at
         if saved.kept_aside:
             note += (f" Another copy of this exercise had saved different answers since you opened it;"

@@ -63,7 +63,8 @@ class WrittenReplyWidget(ExerciseView):
             self.message.value = (f"Your reply has {len(text)} characters; please keep it under "
                                   f"{self.exercise.length.max_chars}. It was not saved.")
             return
-        self.save({"text": text}, "Reply saved." if text.strip() else "Saved an empty reply.")
+        if self.save({"text": text}, "Reply saved." if text.strip() else "Saved an empty reply.") is None:
+            return
         self.saved_text = text
         self._update_counts()
 
