@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -86,3 +87,18 @@ def test_a_linked_answers_folder_is_reported_by_the_widget_and_never_written_thr
     widget.add("Listen to the whole question first")
     assert "could not be saved" in widget.message.value and "symbolic link" in widget.message.value
     assert list(elsewhere.iterdir()) == []
+
+
+def test_a_10_mb_answer_gives_a_short_report_that_says_why(tmp_path, capsys):
+    record = {"format": 1, "exercise": "m5-recovery-reply", "saved_at": "2026-03-02T10:00:00+00:00",
+              "answer": {"text": "I am sorry. " * 900_000}}
+    (tmp_path / "m5-recovery-reply.json").write_text(json.dumps(record), encoding="utf-8")
+    assert check("m5-recovery-reply", tmp_path) == 0.0
+    out, _err = capsys.readouterr()
+    assert len(out) < 5000 and "it is too large" in out
+    # below the file cap but over the widget's limit: refused by the parser, just as briefly
+    record["answer"]["text"] = "I am sorry. " * 50_000
+    (tmp_path / "m5-recovery-reply.json").write_text(json.dumps(record), encoding="utf-8")
+    assert check("m5-recovery-reply", tmp_path) == 0.0
+    out, _err = capsys.readouterr()
+    assert len(out) < 5000 and "the reply has 600000 characters; the exercise allows at most 5000" in out
