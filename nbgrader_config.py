@@ -18,7 +18,13 @@ from nbgrader.preprocessors import (
     SaveAutoGrades,
 )
 
-from course_lib.nbgrader_html import FORMGRADE_TEMPLATE, TEMPLATE_DIRS, TEMPLATE_FILTERS, CourseFeedbackExporter
+from course_lib.nbgrader_html import (
+    FORMGRADE_TEMPLATE,
+    TEMPLATE_DIRS,
+    TEMPLATE_FILTERS,
+    CourseFeedbackExporter,
+    EscapeSubmissionFields,
+)
 from course_lib.nbgrader_plugins import TrustedWidgetScores, protected_answer_files
 from course_lib.sandbox import ConfinedExecute
 
@@ -43,6 +49,9 @@ c.CourseDirectory.db_url = "sqlite:///" + os.path.join(c.CourseDirectory.root, "
 # e.g. a shared drive; `--Exchange.root=...` on a command still wins.
 if os.environ.get("COURSE_EXCHANGE"):
     c.Exchange.root = os.environ["COURSE_EXCHANGE"]
+# Collect as the instructor without following links a trainee put in a
+# submission (nbgrader's copytree would copy e.g. /etc/shadow into submitted/).
+c.ExchangeFactory.collect = "course_lib.nbgrader_exchange.SafeCollect"
 
 # Widget answers live in answers/<exercise-id>.json beside each notebook. Those
 # files must never be replaced by instructor copies at autograde.
@@ -87,5 +96,8 @@ c.HTMLExporter.template_name = FORMGRADE_TEMPLATE
 c.HTMLExporter.template_file = FORMGRADE_TEMPLATE + ".html.j2"
 c.HTMLExporter.extra_template_basedirs = TEMPLATE_DIRS
 c.HTMLExporter.filters = TEMPLATE_FILTERS
+# Formgrader also shows the trainee's id and name unescaped: escape them first.
+c.HTMLExporter.preprocessors = [EscapeSubmissionFields]
+c.CourseFeedbackExporter.preprocessors = []
 c.HTMLExporter.sanitize_html = True
 c.ClearHiddenTests.enforce_metadata = False
