@@ -5,6 +5,10 @@
     course collect module1            # nbgrader collect module1
     course grade module1              # nbgrader autograde module1 && nbgrader generate_feedback module1
                                       #   (in parallel, with a progress bar and a summary)
+    course feedback module1           # nbgrader generate_feedback module1 --force (after hand grading)
+    course release-feedback module1   # nbgrader release_feedback module1
+    course roster roster.csv          # nbgrader db student import roster.csv, with checks
+    course trainee-config             # the trainees' nbgrader config (exchange, course id)
     course export --all -o grades.csv # like nbgrader export, plus a column per exercise, properly quoted
     course report -o report.html      # the cohort at a glance (no nbgrader equivalent)
 
@@ -17,6 +21,7 @@ Run it in the course folder (the one holding nbgrader_config.py) or give
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,6 +32,10 @@ _WRAPS = {
     "release": "nbgrader generate_assignment ASSIGNMENT --force, then nbgrader release_assignment ASSIGNMENT",
     "collect": "nbgrader collect ASSIGNMENT",
     "grade": "nbgrader autograde ASSIGNMENT, then nbgrader generate_feedback ASSIGNMENT",
+    "feedback": "nbgrader generate_feedback ASSIGNMENT --force",
+    "release-feedback": "nbgrader release_feedback ASSIGNMENT",
+    "roster": "nbgrader db student import ROSTER, with every row checked first",
+    "trainee-config": "no nbgrader command; writes a config file that trainees' nbgrader reads",
     "export": "nbgrader export (which has no per-exercise columns and does not quote names)",
     "report": "no nbgrader equivalent; reads the gradebook and the graded answers",
 }
@@ -63,6 +72,28 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--force", action="store_true", help="regrade submissions that are already graded")
     grade.add_argument("--student", action="append", help="grade only this trainee (repeatable)")
     grade.add_argument("--no-feedback", action="store_true", help="skip nbgrader generate_feedback")
+
+    feedback = command("feedback", "write each trainee's feedback again from the gradebook, with hand-given "
+                       "scores and comments (notebooks are not run again)")
+    feedback.add_argument("assignments", nargs="*", metavar="assignment")
+    feedback.add_argument("--all", action="store_true", help="every assignment in the gradebook")
+
+    release_fb = command("release-feedback", "put the feedback in the exchange, where each trainee fetches their own")
+    release_fb.add_argument("assignments", nargs="*", metavar="assignment")
+    release_fb.add_argument("--all", action="store_true", help="every assignment in the gradebook")
+    release_fb.add_argument("--exchange", help="exchange folder (sets --Exchange.root)")
+
+    roster = command("roster", "add the trainees' ids, names and e-mail addresses to the gradebook")
+    roster.add_argument("roster", type=Path,
+                        help="UTF-8 CSV with a header row: id (required), first_name, last_name, email")
+
+    trainee = command("trainee-config", "write the nbgrader config trainees need to fetch and submit "
+                      "(the exchange folder and the course id, nothing else)")
+    trainee.add_argument("-o", "--output", type=Path, default=None,
+                         help="where to write it (default /etc/jupyter/nbgrader_config.py, read by every "
+                              "user's Jupyter; see `jupyter --paths`)")
+    trainee.add_argument("--exchange", help="exchange folder (default: Exchange.root of the course's config)")
+    trainee.add_argument("--force", action="store_true", help="replace a file this command did not write")
 
     export = command("export", "write the grades CSV: a row per trainee, a column per exercise and module, totals")
     export.add_argument("assignments", nargs="*", metavar="assignment", help="default: every assignment")
@@ -117,6 +148,66 @@ def _grade(args: argparse.Namespace, extra: list[str]) -> int:
     return 1 if summary.failed else 0
 
 
+def _assignments(args: argparse.Namespace, extra: list[str]) -> list[str]:
+    """The assignments named, or with --all every assignment in the gradebook."""
+    from .cohort.gradebook import course_settings, read_cohort
+
+    settings = course_settings(args.course_dir, extra)  # strict: a broken config stops here
+    if args.all:
+        return read_cohort(settings.db_url, settings.course_id).assignments
+    return args.assignments
+
+
+def _each_assignment(args: argparse.Namespace, extra: list[str], step: list[str], after: list[str]) -> int:
+    from .cohort.nbgrader_cli import run_nbgrader
+
+    assignments = _assignments(args, extra) if (args.assignments or args.all) else []
+    if not assignments:
+        print(f"course {args.command}: name an assignment (or --all)", file=sys.stderr)
+        return 2
+    status = 0
+    for assignment in assignments:
+        status = run_nbgrader(args.course_dir, [*step, assignment, *after]) or status
+    return status
+
+
+def _feedback(args: argparse.Namespace, extra: list[str]) -> int:
+    return _each_assignment(args, extra, ["generate_feedback"], ["--force", *extra])
+
+
+def _release_feedback(args: argparse.Namespace, extra: list[str]) -> int:
+    return _each_assignment(args, extra, ["release_feedback"], _exchange(args, extra))
+
+
+def _roster(args: argparse.Namespace, extra: list[str]) -> int:
+    from .cohort.gradebook import course_settings
+    from .cohort.locking import lock_path_for
+    from .cohort.roster import import_roster
+
+    settings = course_settings(args.course_dir, extra)
+    entries = import_roster(args.roster, settings.db_url, settings.course_id,
+                            lock_path_for(settings.db_url, settings.root))
+    print(f"Imported {len(entries)} trainee(s) from {args.roster} into the gradebook")
+    return 0
+
+
+def _trainee_config(args: argparse.Namespace, extra: list[str]) -> int:
+    from .cohort.gradebook import course_settings
+    from .cohort.trainee_config import DEFAULT_PATH, write_trainee_config
+
+    settings = course_settings(args.course_dir, extra)
+    exchange = os.path.abspath(args.exchange or settings.exchange_root)
+    try:
+        path = write_trainee_config(args.output or DEFAULT_PATH, exchange, settings.course_id, force=args.force)
+    except OSError as exc:
+        print(f"course trainee-config: {exc}", file=sys.stderr)
+        return 1
+    print(f"Wrote {path}: trainees' nbgrader uses the exchange {exchange} for course {settings.course_id!r}.\n"
+          "It is read when it sits in a folder of `jupyter --paths` (config) for every trainee, e.g. "
+          "/etc/jupyter, or in the folder that JUPYTER_CONFIG_PATH names.")
+    return 0
+
+
 def _cohort(args: argparse.Namespace, extra: list[str]):
     from .cohort.gradebook import course_settings, read_cohort
 
@@ -143,7 +234,11 @@ def _report(args: argparse.Namespace, extra: list[str]) -> int:
     return 0
 
 
-_COMMANDS = {"release": _release, "collect": _collect, "grade": _grade, "export": _export, "report": _report}
+_COMMANDS = {
+    "release": _release, "collect": _collect, "grade": _grade, "feedback": _feedback,
+    "release-feedback": _release_feedback, "roster": _roster, "trainee-config": _trainee_config,
+    "export": _export, "report": _report,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -80,6 +80,7 @@ class CourseSettings:
     course_id: str
     root: Path
     autograded: Path  # <root>/autograded: one folder per trainee, then per assignment
+    exchange_root: str = ""  # Exchange.root: where release/submit/collect meet
 
 
 def course_settings(course_dir: Path | str, argv: Sequence[str] = ()) -> CourseSettings:
@@ -103,7 +104,10 @@ def course_settings(course_dir: Path | str, argv: Sequence[str] = ()) -> CourseS
             raise config_failure(course_dir, exc) from exc
         cd = app.coursedir
         root = Path(cd.root)
-        return CourseSettings(cd.db_url, cd.course_id, root, root / cd.autograded_directory)
+        from nbgrader.exchange.default import Exchange
+
+        exchange = app.config.Exchange.get("root", Exchange.class_traits()["root"].default_value)
+        return CourseSettings(cd.db_url, cd.course_id, root, root / cd.autograded_directory, str(exchange))
     finally:
         os.chdir(before)
 
