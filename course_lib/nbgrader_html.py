@@ -13,15 +13,17 @@ Both templates use the filters of ``course_lib.safe_html``; see
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 from typing import Any
 
 from nbconvert.exporters import HTMLExporter
+from nbconvert.preprocessors import Preprocessor
 from nbformat import NotebookNode
 from nbgrader import utils
 from pygments.formatters import HtmlFormatter
-from traitlets import Bool, Unicode, default
+from traitlets import Bool, List, Unicode, default
 
 from .safe_html import clean_answer_html, clean_lesson_html
 
@@ -31,6 +33,7 @@ __all__ = [
     "TEMPLATE_DIRS",
     "TEMPLATE_FILTERS",
     "CourseFeedbackExporter",
+    "EscapeSubmissionFields",
     "graded_parts",
     "points",
 ]
@@ -88,6 +91,29 @@ def graded_parts(nb: NotebookNode) -> list[dict[str, Any]]:
             "written": cell.cell_type == "markdown" or bool(nbgrader.get("solution")),
         })  # fmt: skip
     return parts
+
+
+class EscapeSubmissionFields(Preprocessor):
+    """HTML-escape the trainee's id and name before Formgrader puts them in its page.
+
+    nbgrader 0.9's formgrade template inserts ``resources.student``,
+    ``first_name``, ``last_name`` and ``notebook_path`` unescaped (in the
+    navigation bar), so a name such as ``<img src=x onerror=...>`` ran script
+    in the instructor's session. Configured as an ``HTMLExporter`` preprocessor:
+    Formgrader's exporter runs it on the resources it passes in.
+    """
+
+    fields = List(
+        Unicode(),
+        ["student", "first_name", "last_name", "notebook_path"],
+        help="Top-level resources entries to escape (those Formgrader's template shows).",
+    ).tag(config=True)
+
+    def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
+        for name in self.fields:
+            if isinstance(resources.get(name), str):
+                resources[name] = html.escape(resources[name], quote=True)
+        return nb, resources
 
 
 class CourseFeedbackExporter(HTMLExporter):
