@@ -81,7 +81,8 @@ def browser() -> Iterator[object]:
 
 def _local_only(route) -> None:
     host = urlsplit(route.request.url).hostname
-    if host in LOCAL_HOSTS or route.request.url.startswith(("data:", "blob:")):
+    # file: for pages a test generated on disk (feedback, reports); they may still not reach the network.
+    if host in LOCAL_HOSTS or route.request.url.startswith(("data:", "blob:", "file:")):
         route.continue_()
     else:
         route.abort()

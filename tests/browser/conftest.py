@@ -126,3 +126,32 @@ def start_lab(exercise_dir: Path, work: Path) -> Iterator[LabServer]:
 def module1_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
     """JupyterLab serving a temporary copy of exercises/module1/."""
     yield from start_lab(REPO_ROOT / "exercises" / "module1", tmp_path_factory.mktemp("module1-lab"))
+
+
+@pytest.fixture(scope="session")
+def graded_course(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A course where trainee 'good' and trainee 'hostile' submitted every assignment.
+
+    Real nbgrader: generate_assignment, autograde, generate_feedback. 'good' has
+    good synthetic answers and a Markdown reflection; 'hostile' has hostile
+    answers, script in every reflection and in its name; a third trainee exists
+    only in the gradebook, with an id built to run script.
+    """
+    from nbgrader.api import Gradebook
+
+    from tests.browser.page_checks import GOOD_WRITTEN, HOSTILE_ID, HOSTILE_NAME, HOSTILE_WRITTEN
+    from tests.nbgrader.course import ASSIGNMENTS, make_course, nbgrader, submit_synthetic
+
+    course = make_course(tmp_path_factory.mktemp("graded-course"))
+    # "*": one nbgrader process for all assignments (each start costs seconds).
+    nbgrader(course, "generate_assignment", "*", "--force")
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        gb.update_or_create_student("good", first_name="Sam", last_name="Okafor")
+        gb.update_or_create_student("hostile", first_name=HOSTILE_NAME, last_name=HOSTILE_NAME)
+        gb.update_or_create_student(HOSTILE_ID)
+    for assignment in ASSIGNMENTS:
+        submit_synthetic(course, "good", assignment, "good", GOOD_WRITTEN)
+        submit_synthetic(course, "hostile", assignment, "hostile", HOSTILE_WRITTEN)
+    nbgrader(course, "autograde", "*")
+    nbgrader(course, "generate_feedback", "*")
+    return course

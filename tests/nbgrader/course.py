@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # Deliberately without the environment's bin/: the project's config must cope
 # (nbgrader runs `alembic` by name when it creates gradebook.db).
 BARE_PATH = os.pathsep.join(p for p in ("/usr/local/bin", "/usr/bin", "/bin") if Path(p).is_dir())
+ASSIGNMENTS = sorted(d.name for d in (ROOT / "solutions").iterdir() if d.is_dir())
 
 
 def make_course(folder: Path) -> Path:
@@ -46,3 +47,34 @@ def submit(course: Path, student: str, assignment: str = "module1") -> tuple[Pat
 
 def cell_by_id(nb: nbformat.NotebookNode, grade_id: str) -> nbformat.NotebookNode:
     return next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+
+
+def graded_ids(nb: nbformat.NotebookNode) -> list[str]:
+    """Widget exercise ids graded in ``nb`` (grade cells named after an exercise)."""
+    from course_lib.models import find_exercise_file
+
+    ids = [c.metadata.get("nbgrader", {}).get("grade_id", "") for c in nb.cells]
+    return [i for i in ids if find_exercise_file(i)]
+
+
+def submit_synthetic(course: Path, student: str, assignment: str, quality: str, written: str | None = None) -> Path:
+    """Submit ``assignment`` as ``student`` with ``course_lib.synthetic`` answers of ``quality``.
+
+    ``written``, if given, becomes the source of every cell the trainee writes in
+    (reflections, free text). Returns the submission folder.
+    """
+    from course_lib.models import load_exercise
+    from course_lib.store import AnswerStore
+    from course_lib.synthetic import answer_for
+
+    folder, nb = submit(course, student, assignment)
+    for exercise_id in graded_ids(nb):
+        answer = answer_for(load_exercise(exercise_id), quality)
+        if answer is not None:
+            AnswerStore(folder / "answers").save(exercise_id, answer)
+    if written is not None:
+        for cell in nb.cells:
+            if cell.metadata.get("nbgrader", {}).get("solution"):
+                cell.source = written
+    nbformat.write(nb, folder / f"{assignment}.ipynb")
+    return folder
