@@ -40,6 +40,8 @@ def setup() -> dict[str, str]:
         pip = [str(_python()), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
         subprocess.run([*pip, "--upgrade", "pip"], check=True)
         subprocess.run([*pip, "-e", f"{ROOT}[test]"], check=True)
+        # An editable install skips data files: link the course's lab extension (widgets in RISE slides).
+        subprocess.run([str(_python()), "-m", "course_lib.live.rise"], check=True)
         STAMP.write_text(wanted)
     env = dict(os.environ)
     env["PATH"] = str(BIN) + os.pathsep + env.get("PATH", "")

@@ -2,12 +2,15 @@
 
 One job per module:
 
-- ``nbgrader_cli``: run a plain nbgrader command for the course (release, collect);
+- ``nbgrader_cli``: run a plain nbgrader command for the course (release, collect,
+  feedback), stopping when nbgrader_config.py fails to load;
 - ``locking``: one writer at a time for the gradebook, across processes;
 - ``grade``: autograde and feedback for every submission, on all cores;
 - ``progress``: the text progress bar on stderr;
 - ``gradebook``: read scores and names out of the gradebook as plain data;
-- ``export``: the grades CSV (csv module, one row per trainee);
+- ``export``: the grades CSV (csv module, one row per trainee, formulas defused);
+- ``roster``: import trainees' ids, names and e-mail, every row checked first;
+- ``trainee_config``: the nbgrader config trainees need (exchange, course id);
 - ``charts``: the report's charts (matplotlib's object API, PNG data URIs);
 - ``report``: the cohort report, one self-contained HTML page.
 
