@@ -6,13 +6,16 @@ Environment variables (all optional; the defaults need no set-up on a laptop):
     The class folder that lesson answers are published to and the live board
     reads. Default: ``$XDG_DATA_HOME/customer-service-workbook/class``
     (``~/.local/share/customer-service-workbook/class``). On a shared server,
-    point every trainee and the facilitator at one shared folder, created once
-    with ``mkdir -m 1777 /srv/course-class`` (the sticky bit stops one user
-    replacing another user's file).
+    point every trainee and the facilitator at one shared folder, set up once
+    by the facilitator with ``course-board --init-class-dir --class-dir
+    /srv/course-class`` (mode 1777 with its activity folders; see
+    :mod:`course_lib.live.classdir`).
 ``COURSE_TRAINEE_ID``
     The trainee's id, used as the file name of their entries. Default:
     ``JUPYTERHUB_USER`` (on JupyterHub), else the operating-system user name.
     It is sanitized into a safe file name (see :func:`sanitize_trainee_id`).
+    On a shared class folder it is not used: the entry is named after the OS
+    user, the only name the board accepts there.
 ``COURSE_TRAINEE_NAME``
     The display name stored with each entry (the board hides names unless the
     facilitator switches them on). Default: the unsanitized trainee id.
