@@ -65,8 +65,13 @@ class ClassDirError(RuntimeError):
 
 
 def is_shared(folder_stat: os.stat_result) -> bool:
-    """True for a class folder other users can write to, or one that belongs to another user."""
-    return bool(folder_stat.st_mode & 0o022) or folder_stat.st_uid != os.geteuid()
+    """True for a class folder anyone can write to, or one that belongs to another user.
+
+    Group write alone does not count: with a per-user group and umask 002 a
+    laptop user's own folders are group-writable. A folder shared with a
+    group of trainees belongs to the facilitator, so it counts by its owner.
+    """
+    return bool(folder_stat.st_mode & 0o002) or folder_stat.st_uid != os.geteuid()
 
 
 def owner_name(uid: int) -> str | None:

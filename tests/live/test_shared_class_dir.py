@@ -68,14 +68,17 @@ def test_lesson_activities_are_the_lessons_show_calls():
     assert all(not i.startswith("m7-") for i in LESSON_IDS)  # the self-assessment is graded, not live
 
 
-def test_on_one_machine_the_class_folder_keeps_the_chosen_trainee_ids(tmp_path):
+@pytest.mark.parametrize("folder_mode", [0o755, 0o775])  # 0o775: umask 002 with a per-user group
+def test_on_one_machine_the_class_folder_keeps_the_chosen_trainee_ids(tmp_path, folder_mode):
+    (tmp_path / "class").mkdir()
+    (tmp_path / "class").chmod(folder_mode)
     for trainee in ("ann", "ben"):
         publish_answer("m1-brainstorm", "brainstorm", ["Listen to the whole question"],
                        LiveConfig(tmp_path / "class", trainee, trainee.title(), "on"))
     read = ClassFolder(tmp_path / "class").read(load_exercise("m1-brainstorm"))
     assert [e.trainee for e in read.entries] == ["ann", "ben"] and read.rejected == 0
     assert [e.name for e in read.entries] == ["Ann", "Ben"]
-    assert mode(tmp_path / "class" / "m1-brainstorm") & 0o022 == 0  # not opened up to others
+    assert mode(tmp_path / "class" / "m1-brainstorm") == folder_mode  # as open as the class folder, no more
 
 
 # -- several OS users (root only) ---------------------------------------------------
