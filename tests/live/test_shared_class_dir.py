@@ -216,3 +216,22 @@ def test_course_board_init_class_dir_sets_up_every_lesson_activity(base, capsys)
     assert mode(class_dir) == 0o1777
     assert sorted(p.name for p in class_dir.iterdir()) == LESSON_IDS
     assert {mode(class_dir / i) for i in LESSON_IDS} == {0o1777}
+
+
+def test_the_board_sets_up_activity_folders_when_it_starts_on_a_shared_folder(base, monkeypatch, capsys):
+    class_dir = base / "class"
+    class_dir.mkdir()
+    class_dir.chmod(0o1777)  # made shared by the admin, activity folders not yet there
+
+    class Started(Exception):
+        pass
+
+    def execve(path, args, env):  # stop where the board would become the Voilà server
+        raise Started(env["COURSE_CLASS_DIR"])
+
+    monkeypatch.setattr("course_lib.live.serve.os.execve", execve)
+    with pytest.raises(Started, match=str(class_dir)):
+        board_main(["--class-dir", str(class_dir), "--lessons", str(REPO_ROOT / "notebooks")])
+    assert sorted(p.name for p in class_dir.iterdir()) == LESSON_IDS
+    assert {mode(class_dir / i) for i in LESSON_IDS} == {0o1777}
+    assert "Open http://127.0.0.1:" in capsys.readouterr().out
