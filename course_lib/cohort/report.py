@@ -82,7 +82,7 @@ def completion_section(cohort: Cohort) -> str:
 
 
 def distribution_section(cohort: Cohort) -> str:
-    parts = ["<h2>Score distribution per module</h2>"]
+    parts, charts_html = ["<h2>Score distribution per module</h2>"], []
     for assignment in cohort.assignments:
         top = cohort.max_of(assignment)
         totals = [cohort.total(t.id, assignment) for t in cohort.trainees]
@@ -92,8 +92,9 @@ def distribution_section(cohort: Cohort) -> str:
             continue
         mean = sum(values) / len(values)
         title = f"{assignment}: {len(values)} trainee(s), mean {mean:.0f}%"
-        parts.append(_img(charts.histogram(values, title), f"Score distribution of {assignment}"))
-    return "".join(parts)
+        charts_html.append(_img(charts.histogram(values, title), f"Score distribution of {assignment}"))
+    # Side by side where the window allows: eight modules stacked made a very long page.
+    return "".join(parts) + (f'<div class="chart-grid">{"".join(charts_html)}</div>' if charts_html else "")
 
 
 def brainstorm_section(cohort: Cohort, autograded: Path) -> str:
@@ -146,29 +147,54 @@ def bands_section(cohort: Cohort, autograded: Path) -> str:
 
 
 def trainees_section(cohort: Cohort) -> str:
-    head = "".join(f"<th>{_esc(a)} ({fmt(cohort.max_of(a))})</th>" for a in cohort.assignments)
+    head = "".join(f'<th class="v">{_esc(a)} ({fmt(cohort.max_of(a))})</th>' for a in cohort.assignments)
     rows = []
     for t in cohort.trainees:
         cells = "".join(f"<td>{fmt(cohort.total(t.id, a)) or '&ndash;'}</td>" for a in cohort.assignments)
         rows.append(f"<tr><td>{_esc(t.display_name)}</td><td>{_esc(t.id)}</td>{cells}"
                     f"<td>{fmt(cohort.total(t.id)) or '&ndash;'}</td><td>{cohort.ungraded(t.id)}</td></tr>")
     return (
-        "<h2>Trainees</h2><table><tr><th>name</th><th>id</th>" + head
-        + f"<th>total ({fmt(cohort.max_of())})</th><th>ungraded</th></tr>" + "".join(rows) + "</table>"
+        '<h2>Trainees</h2><table class="trainees"><tr><th>name</th><th>id</th>' + head
+        + f'<th class="v">total ({fmt(cohort.max_of())})</th><th class="v">ungraded</th></tr>'
+        + "".join(rows) + "</table>"
     )
 
 
+# One stylesheet in the page (no fonts or scripts from the network): readable
+# type, sections as cards, tables and long names that wrap instead of running
+# off the right edge.
 _STYLE = """
-body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; color: #222; }
-table { border-collapse: collapse; margin: 1rem 0; } td, th { border: 1px solid #ccc; padding: .25rem .5rem; }
-th { background: #f2f4f7; text-align: left; } figure { margin: 1rem 0; } img { max-width: 100%; }
+* { box-sizing: border-box; }
+body { margin: 0; background: #f5f7fa; color: #1f2933;
+  font: 16px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Liberation Sans", Arial, sans-serif; }
+header.top { background: #1c4e80; color: #fff; padding: 1.5rem 0 1.25rem; }
+header.top h1 { margin: 0 0 .25rem; font-size: 1.75rem; line-height: 1.25; }
+header.top p { margin: 0; opacity: .9; }
+.wrap { max-width: 64rem; margin: 0 auto; padding: 0 1.25rem; }
+main, p, td, th, figcaption { overflow-wrap: anywhere; }
+section { background: #fff; border: 1px solid #d9e2ec; border-radius: 10px;
+  margin: 1.25rem 0; padding: .5rem 1.5rem 1rem; }
+h2 { font-size: 1.3rem; color: #1c4e80; margin: 1rem 0 .5rem; }
+table { border-collapse: collapse; margin: 1rem 0; width: 100%; font-variant-numeric: tabular-nums; }
+td, th { border-bottom: 1px solid #d9e2ec; padding: .35rem .5rem; text-align: left; vertical-align: top; }
+th { background: #eef2f7; font-size: .85rem; }
+table.trainees { font-size: .85rem; } table.trainees td:nth-child(n+3) { white-space: nowrap; }
+/* Module columns: headings set vertically, so a dozen modules fit beside long names. */
+table.trainees th.v { writing-mode: vertical-rl; transform: rotate(180deg); white-space: nowrap;
+  vertical-align: bottom; }
+figure { margin: 1rem 0; } img { max-width: 100%; height: auto; }
+.chart-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 26rem), 1fr)); gap: 0 1.5rem; }
+.chart-grid figure { margin: .5rem 0; }
+footer { color: #52606d; font-size: .85rem; padding: 0 0 2rem; }
+@media print { body { background: #fff; } section { border: none; padding: 0; }
+  header.top { background: none; color: #000; } }
 """
 
 
 def build_report(cohort: Cohort, autograded: Path | str, *, title: str = "Cohort report") -> str:
     """The whole page as a string."""
     autograded = Path(autograded)
-    body = "".join([
+    body = "".join(f"<section>{part}</section>" for part in [
         completion_section(cohort),
         distribution_section(cohort),
         brainstorm_section(cohort, autograded),
@@ -178,9 +204,13 @@ def build_report(cohort: Cohort, autograded: Path | str, *, title: str = "Cohort
     when = datetime.now().astimezone().strftime("%Y-%m-%d %H:%M")
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{_esc(title)}</title><style>{_STYLE}</style></head><body>"
-        f"<h1>{_esc(title)}</h1><p>{len(cohort.trainees)} trainee(s); modules: "
-        f"{_esc(', '.join(cohort.assignments))}. Generated {when}.</p>{body}</body></html>\n"
+        f'<header class="top"><div class="wrap"><h1>{_esc(title)}</h1><p>{len(cohort.trainees)} trainee(s); modules: '
+        f"{_esc(', '.join(cohort.assignments))}. Generated {when}.</p></div></header>"
+        f'<main class="wrap">{body}</main>'
+        '<footer class="wrap">Scores from the gradebook; answers from the graded copies (autograded/).</footer>'
+        "</body></html>\n"
     )
 
 
