@@ -212,9 +212,21 @@ class _LockedAutograde(Autograde):
 
 
 class _LockedFeedback(GenerateFeedback):
-    """nbgrader's GenerateFeedback with its gradebook reads (GetGrades) under the lock."""
+    """nbgrader's GenerateFeedback with its gradebook reads (GetGrades) under the lock.
+
+    Feedback counts as written only with a marker matching the autograded
+    folder, so feedback cut short by a kill is written again on the next run.
+    """
 
     lock_file: Path
+
+    def init_destination(self, assignment_id: str, student_id: str) -> bool:
+        dest = Path(self._format_dest(assignment_id, student_id))
+        source = Path(self._format_source(assignment_id, student_id))
+        if dest.exists() and not self.force and not is_marked(dest, source):
+            self.log.warning("Writing the feedback %s again: no record that it was finished", dest)
+            rmtree(str(dest))
+        return super().init_destination(assignment_id, student_id)
 
     def init_assignment(self, assignment_id: str, student_id: str) -> None:
         with regular_files_only((MARKER_PREFIX,)):
@@ -338,6 +350,10 @@ def _grade_one(task: Task, force: bool, feedback: bool) -> Outcome:
                     # A fresh grade must replace old feedback; otherwise nbgrader's own skip rule applies.
                     writer.lock_file, writer.force = lock, force or grader.processed
                     writer.start()
+                    written = Path(app.coursedir.format_path(app.coursedir.feedback_directory, task.student,
+                                                             task.assignment))
+                    if written.is_dir():
+                        mark_graded(written, folder)
                 except Exception as exc:  # noqa: BLE001 - reported, grading stands
                     outcome.notes.append(f"feedback not written ({_reason(collect.records, exc)})")
     except Exception as exc:  # noqa: BLE001 - one submission must never stop the cohort

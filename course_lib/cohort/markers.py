@@ -6,7 +6,8 @@ the grades, ``course grade`` writes ``.course-graded.json`` into the
 autograded folder with a fingerprint of the submission; on the next run a
 folder without a matching marker is graded again. The marker sits in a folder
 only the grader can write, and a trainee's own file of that name is never
-copied there.
+copied there. Feedback folders get the same marker, made from the autograded
+folder they were written from.
 """
 
 from __future__ import annotations

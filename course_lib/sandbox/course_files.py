@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ..models import CONTENT_PATH_ENV, content_dirs, exercise_ids, load_exercise
+from ..models import CONTENT_PATH_ENV, ContentError, content_dirs, exercise_ids, load_exercise
 
 __all__ = ["PRIVATE_MODE_MASK", "frozen_content", "protect_course_files"]
 
@@ -65,15 +65,21 @@ def frozen_content() -> Iterator[Path]:
     snapshot = Path(tempfile.mkdtemp(prefix="course-grade-content-"))
     try:
         os.chmod(snapshot, 0o755)
-        copies = []
+        copies: dict[str, str] = {}
         for index, folder in enumerate(content_dirs()):
             if folder.is_dir():
                 copy = snapshot / str(index)
                 shutil.copytree(folder, copy, symlinks=False, ignore=shutil.ignore_patterns("__pycache__"))
-                copies.append(str(copy))
+                copies[str(copy)] = str(folder)
         os.environ[CONTENT_PATH_ENV] = os.pathsep.join(copies)
-        for exercise_id in exercise_ids():
-            load_exercise(exercise_id)
+        try:
+            for exercise_id in exercise_ids():
+                load_exercise(exercise_id)
+        except ContentError as exc:  # name the instructor's file, not our copy of it
+            message = str(exc)
+            for copy, original in copies.items():
+                message = message.replace(copy, original)
+            raise ContentError(message) from None
         yield snapshot
     finally:
         if before is None:

@@ -89,14 +89,25 @@ class Confinement:
             raise SandboxError("confine='user' needs the setpriv command (util-linux): install it")
 
     def wrap(self, cmd: Sequence[str]) -> list[str]:
-        """The kernel command, started inside the confinement."""
-        inner = list(cmd)
-        if self.uid is not None:
-            inner = [self.setpriv, f"--reuid={self.uid}", f"--regid={self.uid}", "--clear-groups",
-                     "--no-new-privs", "--", *inner]
-        inner = [*self.namespaces, "--", *inner] if self.namespaces else inner
-        # Dies with the grading process; only the outermost process can carry it (setuid clears it).
-        return [self.setpriv, "--pdeathsig", "KILL", "--", *inner] if self.setpriv else inner
+        """The kernel command, started inside the confinement.
+
+        The parent-death signal (the kernel dies with the grading process,
+        even on SIGKILL) is reset whenever a process changes its uid, so it
+        is set where no uid change follows: on ``unshare``, whose
+        ``--kill-child`` puts one on the namespace's first process, which
+        here is a root ``sh`` that only waits for the kernel; when that
+        first process dies, Linux ends every process in the namespace.
+        Without namespaces, setpriv sets it after the uid change itself.
+        """
+        kernel = list(cmd)
+        if self.uid is None:
+            inner = [*self.namespaces, "--", *kernel] if self.namespaces else kernel
+            return [self.setpriv, "--pdeathsig", "KILL", "--", *inner] if self.setpriv else inner
+        drop = [f"--reuid={self.uid}", f"--regid={self.uid}", "--clear-groups", "--no-new-privs"]
+        if not self.namespaces:
+            return [self.setpriv, "--pdeathsig", "KILL", *drop, "--", *kernel]
+        return [self.setpriv, "--pdeathsig", "KILL", "--", *self.namespaces, "--",
+                "sh", "-c", '"$@"; exit $?', "course-sandbox-init", self.setpriv, *drop, "--", *kernel]
 
     def where(self) -> str:
         if not self.namespaces:
