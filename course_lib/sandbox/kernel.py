@@ -23,6 +23,9 @@ def kernel_env(env: dict[str, str], keep: Iterable[str], workspace: Workspace) -
     """The grader's environment cut down to what a kernel needs (no tokens or secrets), homed in the workspace."""
     keep = set(keep)
     kept = {k: v for k, v in env.items() if k in keep or k.startswith(ENV_PREFIXES)}
+    # With JPY_PARENT_PID, ipykernel exits at once when its parent is pid 1, as the namespace's
+    # first process is for a sandbox user; the confinement's parent-death signal does that job.
+    kept.pop("JPY_PARENT_PID", None)
     return {**kept, **workspace.env()}
 
 
@@ -55,5 +58,7 @@ class ConfinedKernelManager(AsyncKernelManager):
         if self._confinement is not None and self._workspace is not None:
             kw["env"] = kernel_env(kw.get("env") or dict(os.environ), self._env_keep, self._workspace)
             kw["cwd"] = str(self._workspace.work)
+            # jupyter_client would set JPY_PARENT_PID; see kernel_env for why the kernel must not have it.
+            kw["independent"] = True
             kernel_cmd = self._confinement.wrap(kernel_cmd)
         await super()._async_launch_kernel(kernel_cmd, **kw)
