@@ -357,18 +357,27 @@ class AnswerStore:
 
     @classmethod
     def _write_aside(cls, target: Path, label: str, data: bytes) -> Path:
-        """A new file beside ``target`` holding ``data`` (the bytes read, never a link's target)."""
-        for n in range(1000):
-            aside = cls._aside_name(target, label, n)
-            try:
-                handle = open(aside, "xb")  # O_EXCL: never through an existing file or link
-            except FileExistsError:
-                continue
-            with handle:
+        """A new file beside ``target`` holding ``data`` (the bytes read, never a link's target).
+
+        Written whole to a temporary file first and then linked to its name, so a
+        process killed meanwhile leaves no empty or cut copy (the crash soak found
+        one), only a temporary file that a later save removes.
+        """
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
-            return aside
+            for n in range(1000):
+                aside = cls._aside_name(target, label, n)
+                try:
+                    os.link(tmp_name, aside)  # fails on any existing name: never through a file or link
+                except FileExistsError:
+                    continue
+                return aside
+        finally:
+            Path(tmp_name).unlink(missing_ok=True)
         raise RuntimeError(f"too many {label} copies of {target}")
 
 
