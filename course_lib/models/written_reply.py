@@ -1,4 +1,10 @@
-"""Content model of the written reply: free text scored by a keyword rubric, penalties and length limits."""
+"""Content model of the written reply: free text judged sentence by sentence against a rubric.
+
+The rubric is data: what a good reply does (criteria, each with the cues that
+show it in a sentence), the sentences that pass the problem on (deflection),
+the words that turn a cue around (negation), and harmful phrases that cap the
+score. The scorer (``scoring.written_reply``) only applies it.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,18 @@ from pydantic import AfterValidator, Field, model_validator
 
 from .base import ExerciseBase, ExerciseId, Strict, Text, require_unique
 
-__all__ = ["MAX_CHARS_CAP", "Criterion", "LengthLimits", "Penalty", "WrittenReplyExercise"]
+__all__ = [
+    "MAX_CHARS_CAP",
+    "Criterion",
+    "Deflection",
+    "Harmful",
+    "LengthLimits",
+    "Negation",
+    "SentenceCue",
+    "Together",
+    "WordList",
+    "WrittenReplyExercise",
+]
 
 MODEL = "WrittenReplyExercise"
 # The longest reply any exercise may allow; the widget and the parser use the exercise's own max_chars.
@@ -26,33 +43,93 @@ def _regex(pattern: str) -> str:
 
 Pattern = Annotated[Text, AfterValidator(_regex)]
 Patterns = Annotated[list[Pattern], Field(min_length=1)]
+Fraction = Annotated[float, Field(ge=0, le=1)]
+
+
+class Together(Strict):
+    """A second cue a criterion also needs, in the same sentence or one of the next ``reach`` sentences."""
+
+    patterns: Patterns
+    reach: Annotated[int, Field(ge=0, le=3)] = 1
+    missing: Text = Field(description="Shown when the criterion's own cue is there but this one is not.")
 
 
 class Criterion(Strict):
-    """Something a good reply does, recognised by any of its phrasings (regular expressions, any case)."""
+    """Something a good reply does, shown by a cue (regular expression, any case) in one sentence.
+
+    A cue counts only in a sentence that does not pass the problem on, that
+    matches none of ``unless``, and where no negation comes just before it.
+    """
 
     id: ExerciseId
-    label: Text
+    label: Text = Field(description="Short name of the criterion, for graders and reports.")
     points: Annotated[float, Field(gt=0)] = 1
     patterns: Patterns
-    hint: Text = Field(description="Shown when the reply misses this criterion.")
+    unless: list[Pattern] = Field(default=[], description="In the same sentence, these stop a cue counting.")
+    together: Together | None = None
+    met: Text = Field(description="Feedback when the reply does it, in plain words (never the matched words).")
+    missed: Text = Field(description="Feedback when it does not.")
+    hint: Text = Field(description="How to do it, shown after `missed`.")
 
 
-class Penalty(Strict):
-    """A phrase that hurts a reply; each penalty counts once however often it appears."""
+class SentenceCue(Strict):
+    """A kind of sentence that hurts a reply; ``said`` tells the trainee what their reply did."""
 
     id: ExerciseId
-    label: Text
-    points: Annotated[float, Field(gt=0)] = 1
+    said: Text
     patterns: Patterns
+    unless: list[Pattern] = Field(default=[], description="In the same sentence, these mean it is not this cue.")
     why: Text
+
+
+class Harmful(SentenceCue):
+    """A harmful phrase (blame, belittling, sarcasm): nothing in its sentence counts, and the reply keeps at
+    most ``cap`` of the points."""
+
+    cap: Fraction
+    discounted: Text = Field(
+        default="What came closest was in a sentence that hurts the reply (see below), so it does not count.",
+        description="Added to a missed criterion whose cue was only in such a sentence.",
+    )
+
+
+class Deflection(Strict):
+    """Sentences that pass the problem on: nothing in them counts, and the reply keeps at most ``cap``."""
+
+    cap: Fraction = 0.5
+    discounted: Text = Field(description="Added to a missed criterion whose cue was only in such a sentence.")
+    cues: Annotated[list[SentenceCue], Field(min_length=1)]
+
+
+class Negation(Strict):
+    """Words that turn a cue around when they come at most ``window`` words before it in the same clause."""
+
+    patterns: Patterns
+    window: Annotated[int, Field(ge=1, le=10)] = 4
+    not_negating: list[Pattern] = Field(default=[], description="Phrases with a negation that do not negate.")
+    clause_breaks: Pattern = Field(default=r"[,;:]|\bbut\b|\bhowever\b",
+                                   description="Where a clause ends: a negation before it does not reach past.")
+    discounted: Text = Field(description="Added to a missed criterion whose cue was only negated.")
+
+
+class WordList(Strict):
+    """A "sentence" of at least ``min_words`` words in which under ``min_share`` are ``function_words``
+    (I, the, to, will...) is a list of words, not a sentence: nothing in it counts."""
+
+    function_words: Annotated[list[Text], Field(min_length=1)]
+    min_words: Annotated[int, Field(ge=2, le=50)] = 6
+    min_share: Fraction = 0.2
+    said: Text = Field(description="What the reply did, shown when it has such a list.")
+    discounted: Text = Field(description="Added to a missed criterion whose cue was only in such a list.")
 
 
 class LengthLimits(Strict):
     min_words: Annotated[int, Field(ge=1)] = 60
     max_words: Annotated[int, Field(ge=1)] = 250
-    outside_factor: Annotated[float, Field(ge=0, le=1)] = Field(
-        default=0.5, description="Share of the points kept when the reply is too short or too long (0: none)."
+    outside_factor: Fraction = Field(
+        default=0.5,
+        description="Least share of the points kept when the reply is too short or too long (0: none); a reply "
+                    "just outside the limits keeps words/min_words or max_words/words of them, if that is more.",
     )
     max_chars: Annotated[int, Field(ge=100, le=MAX_CHARS_CAP)] = Field(
         default=5000, description="Longest reply the widget saves (characters); longer files are refused."
@@ -74,14 +151,18 @@ class WrittenReplyExercise(ExerciseBase):
     placeholder: str = ""
     length: LengthLimits = LengthLimits()
     criteria: Annotated[list[Criterion], Field(min_length=1)]
-    penalties: list[Penalty] = []
+    deflection: Deflection
+    negation: Negation
+    word_list: WordList
+    harmful: list[Harmful] = []
     hand_rubric: list[Text] = Field(
         default=[], description="Criteria for the human grader's part, rendered by the graded notebook."
     )
 
     @model_validator(mode="after")
     def _unique_ids(self) -> WrittenReplyExercise:
-        require_unique([c.id for c in self.criteria] + [p.id for p in self.penalties], "criterion and penalty ids")
+        ids = [c.id for c in self.criteria] + [d.id for d in self.deflection.cues] + [h.id for h in self.harmful]
+        require_unique(ids, "criterion, deflection and harmful ids")
         return self
 
     @property
