@@ -237,11 +237,12 @@ class AnswerStore:
                           if stat.S_ISLNK(info.st_mode) or exc.errno == errno.ELOOP
                           else f"it could not be opened ({exc.strerror})")
                 return _OnDisk(None, (info.st_dev, info.st_ino), reason)
+            info = os.fstat(fd)
+            identity = (info.st_dev, info.st_ino)
+            if not stat.S_ISREG(info.st_mode):  # a folder or a pipe: fdopen would raise on a folder
+                os.close(fd)
+                return _OnDisk(None, identity, "it is not a regular file")
             with os.fdopen(fd, "rb") as handle:
-                info = os.fstat(handle.fileno())
-                identity = (info.st_dev, info.st_ino)
-                if not stat.S_ISREG(info.st_mode):
-                    return _OnDisk(None, identity, "it is not a regular file")
                 if info.st_size > MAX_FILE_BYTES:
                     return _OnDisk(None, identity, f"it is too large ({info.st_size} bytes)")
                 try:
