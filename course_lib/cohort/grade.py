@@ -80,6 +80,7 @@ from traitlets.utils.importstring import import_item
 from ..models import find_exercise_file
 from ..nbgrader_plugins import TrustedWidgetScores
 from ..sandbox import ConfinedExecute, SandboxError, frozen_content, probe, protect_course_files
+from ..sandbox.folder import remove_stale
 from ..sandbox.processes import kill_all
 from .locking import LockedStep, gradebook_lock, lock_path_for
 from .markers import MARKER_PREFIX, is_marked, mark_graded
@@ -456,6 +457,8 @@ def check_configuration(app: AutogradeApp) -> ConfinedExecute:
     except SandboxError as exc:
         raise GradingRefused(f"refusing to grade: {exc}") from None
     execute.log.info("A confined kernel starts (Python %s, %s)", version, confinement.describe())
+    for folder in remove_stale(execute.work_dir or None):
+        execute.log.warning("Removed %s, left by a grading process that was killed", folder)
     return execute
 
 

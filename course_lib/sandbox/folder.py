@@ -17,7 +17,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["SHARED_TMP", "Workspace", "copy_regular", "remove_owned"]
+__all__ = ["SHARED_TMP", "Workspace", "copy_regular", "remove_owned", "remove_stale"]
 
 # World-writable folders a sandbox user can leave files in.
 SHARED_TMP = ("/tmp", "/var/tmp", "/dev/shm")
@@ -70,6 +70,28 @@ def remove_owned(uid: int, roots: tuple[str, ...] = SHARED_TMP) -> list[str]:
     return removed
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale(parent: str | None = None) -> list[str]:
+    """Delete workspaces whose grading process is gone (killed before it could clean up)."""
+    removed = []
+    for folder in Path(parent or tempfile.gettempdir()).glob("course-sandbox-*-p*-*"):
+        pid = folder.name.split("-")[3][1:]
+        if not pid.isdigit() or folder.is_symlink() or _alive(int(pid)):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(str(folder))
+    return removed
+
+
 @dataclass
 class Workspace:
     """``<tmp>/course-sandbox-<uid>-XXXX/``: ``work/`` (the copy, the kernel's cwd), ``home/``, the connection file."""
@@ -80,7 +102,8 @@ class Workspace:
 
     @classmethod
     def create(cls, notebook_dir: Path, uid: int, gid: int, parent: str | None = None) -> Workspace:
-        root = Path(tempfile.mkdtemp(prefix=f"course-sandbox-{uid}-", dir=parent or None))  # mode 0700
+        # The name says whose it is: remove_stale() can tell a workspace left by a killed grader.
+        root = Path(tempfile.mkdtemp(prefix=f"course-sandbox-{uid}-p{os.getpid()}-", dir=parent or None))  # 0700
         space = cls(root, uid, gid)
         copy_regular(notebook_dir, space.work)
         for sub in ("home", "home/tmp"):

@@ -9,13 +9,13 @@ Two modes, chosen by ``ConfinedExecute.confine``:
 ``copy``  (any user) the kernel runs as the grader's own user; it only gets
           a throw-away copy of the submission as its working folder.
 
-In both, when the kernel allows it, the kernel is the first process of new
-PID, network and IPC namespaces (``unshare --fork --kill-child``): when it
-ends, the Linux kernel ends every process the trainee's code started, even
-one that left the process group; with no network the code cannot talk to
-other kernels or the outside. The kernel talks to the grader over Unix
-sockets in its private folder instead of TCP. ``setpriv --pdeathsig KILL``
-ends the confined kernel when the grading process dies (even by SIGKILL).
+In both, when the system allows it, the kernel runs in new PID, network and
+IPC namespaces (``unshare --fork --kill-child``): when the namespace's first
+process ends, Linux ends every process the trainee's code started, even one
+that left the process group; with no network the code cannot talk to other
+kernels or the outside. The kernel talks to the grader over Unix sockets in
+its private folder instead of TCP. A parent-death signal ends it all when
+the grading process dies, even by SIGKILL (see :meth:`Confinement.wrap`).
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ __all__ = [
     "UIDS_PER_PROCESS",
     "Confinement",
     "SandboxError",
+    "is_root",
     "namespace_flags",
     "probe",
     "sandbox_uid",

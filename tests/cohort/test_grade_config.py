@@ -5,6 +5,7 @@ from __future__ import annotations
 import nbformat
 import pytest
 
+from course_lib.cohort.grade import GradingRefused, grade_cohort
 from course_lib.cohort.markers import fingerprint, is_marked, mark_graded
 from course_lib.cohort.nbgrader_adapter import check_nbgrader
 from course_lib.store import AnswerStore
@@ -28,13 +29,19 @@ def edited_course(tmp_path, old: str, new: str):
 @pytest.mark.parametrize(("old", "new", "reason"), [
     (CONFINED, '    "nbgrader.preprocessors.Execute",\n', "trainees' code would run unconfined"),
     ("    TrustedWidgetScores,\n", "", "TrustedWidgetScores (course_lib.nbgrader_plugins) is missing"),
-    ("c.Execute.timeout = 120\n", "c.Execute.timeout = 120\nthis is not Python\n", "would run unconfined"),
-], ids=["plain-execute", "no-trusted-rescoring", "config-does-not-load"])
+], ids=["plain-execute", "no-trusted-rescoring"])
 def test_an_unsafe_configuration_is_refused(tmp_path, old, new, reason):
     done = course_cli(edited_course(tmp_path, old, new), "grade", "module1")
     assert done.returncode == 2, done.stdout + done.stderr
     assert "refusing to grade" in done.stderr and reason in done.stderr
     assert "Graded" not in done.stdout
+
+
+def test_a_configuration_that_does_not_load_is_refused_by_grading_itself(tmp_path):
+    # The course command stops earlier on its own; grading must refuse even when called directly.
+    course = edited_course(tmp_path, "c.Execute.timeout = 120\n", "c.Execute.timeout = 120\nthis is not Python\n")
+    with pytest.raises(GradingRefused, match="would run unconfined.*Did nbgrader_config.py fail to load"):
+        grade_cohort(course, ["module1"])
 
 
 def test_the_nbgrader_internals_we_rely_on_are_unchanged():

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import signal
+import tempfile
 import time
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from course_lib.store import AnswerStore
 from course_lib.synthetic import GOOD_BRAINSTORM
 
 from ..nbgrader.course import submit
-from .confined import course_cli, generate, leftover_sandbox_processes, needs_root, open_course, uid_base
+from .confined import UID_SPAN, course_cli, generate, leftover_sandbox_processes, needs_root, open_course, uid_base
 
 pytestmark = [pytest.mark.nbgrader, needs_root()]
 
@@ -74,7 +75,7 @@ def test_a_sigkilled_run_then_a_rerun_grades_every_submission_once(course):
                      wait=False, start_new_session=True)
     wait_for(lambda: markers(course) or run.poll() is not None)
     os.killpg(run.pid, signal.SIGKILL)  # the whole command: parent and workers, mid-way
-    run.communicate()
+    run.communicate(timeout=60)  # a kernel that outlived its worker would hold the pipes open
     done_before = len(markers(course))
     assert done_before < len(ANSWERS), "the run finished before it could be killed"
     # The kernels die with their workers (parent-death signal and PID namespace).
@@ -98,7 +99,8 @@ def test_sigterm_stops_cleanly_with_a_summary_and_a_rerun_finishes(course):
     assert "Stopped by SIGTERM before the end" in out
     assert "not graded: course grade was stopped (SIGTERM)" in out
     assert leftover_sandbox_processes(base) == []  # each worker ended its kernel before leaving
-    assert not [p for p in Path("/tmp").glob("course-sandbox-*") if base <= p.stat().st_uid]  # workspaces gone
+    assert not [p for p in Path(tempfile.gettempdir()).glob("course-sandbox-*")
+                if base <= int(p.name.split("-")[2]) < base + UID_SPAN]  # workspaces gone
 
     rerun = course_cli(course, "grade", "module1", f"--ConfinedExecute.uid_base={base}")
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
