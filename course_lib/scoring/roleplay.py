@@ -1,8 +1,10 @@
 """Scoring of the telephone role-play against the organisation's phone standards.
 
-The answer is the path taken through the call. Each checked standard is worth
-one point when some reply on the path meets it and none breaks it; a standard
-the path never reached earns nothing. Whether a pick-up was quick enough is
+A call is the path taken through it. Each checked standard is worth one point
+when some reply on the path meets it and none breaks it; a standard the path
+never reached earns nothing. The answer keeps every attempt at the call; the
+one graded is the trainee's choice, by default the best (:func:`counted`), so
+exploring another path never costs a good call. Whether a pick-up was quick enough is
 decided here from ``standards.yaml`` (``phone.answer_within_rings``), so the
 organisation's numbers drive scoring and feedback alike.
 """
@@ -17,31 +19,78 @@ from ..standards import Standards, load_standards
 from .limits import MAX_IDS, at_most, check_ids
 from .result import Result
 
-__all__ = ["Step", "Walk", "empty_answer", "parse_answer", "render", "score", "step_verdicts", "transcript", "walk"]
+__all__ = [
+    "MAX_ATTEMPTS", "AttemptScore", "Step", "Walk", "as_attempts", "attempt_scores", "counted", "counted_line",
+    "drop_to_limit", "empty_answer", "parse_answer", "render", "score", "step_verdicts", "transcript", "walk",
+]
+
+# Attempts kept per trainee: enough to explore every branch of a call several
+# times, and small enough to keep the file and the grading time bounded.
+MAX_ATTEMPTS = 20
 
 
-def empty_answer() -> dict[str, list[dict[str, str]]]:
-    return {"path": []}
+def empty_answer() -> dict[str, Any]:
+    """No call played yet: one attempt, not started; the best attempt counts."""
+    return {"attempts": [{"path": []}], "chosen": None}
 
 
-def parse_answer(raw: Any, exercise: RoleplayExercise | None = None) -> dict[str, list[dict[str, str]]]:
-    """The saved answer as {"path": [{"node": id, "choice": id}, ...]} (None: not started).
-
-    The call has no loops, so a path has at most one step per node of the call.
-    """
-    if raw is None:
-        return empty_answer()
-    if not isinstance(raw, dict) or set(raw) != {"path"} or not isinstance(raw["path"], list):
-        raise ValueError('a role-play answer must be {"path": [...]}')
-    at_most(raw["path"], len(exercise.nodes) if exercise else MAX_IDS, "steps")
+def _parse_path(raw: Any, exercise: RoleplayExercise | None) -> list[dict[str, str]]:
+    if not isinstance(raw, list):
+        raise ValueError('a role-play attempt must be {"path": [...]}')
+    at_most(raw, len(exercise.nodes) if exercise else MAX_IDS, "steps")
     path = []
-    for step in raw["path"]:
+    for step in raw:
         if (not isinstance(step, dict) or set(step) != {"node", "choice"}
                 or not all(isinstance(v, str) for v in step.values())):
             raise ValueError('each role-play step must be {"node": "...", "choice": "..."}')
         check_ids(step.values(), "node or choice id")
         path.append({"node": step["node"], "choice": step["choice"]})
-    return {"path": path}
+    return path
+
+
+def _tidy(attempts: list[dict[str, list]], chosen: int | None) -> dict[str, Any]:
+    """Attempts with no reply are dropped, except the last (the call being played); ``chosen`` follows."""
+    kept: list[dict[str, list]] = []
+    new_chosen = None
+    for index, attempt in enumerate(attempts):
+        if attempt["path"] or index == len(attempts) - 1:
+            if index == chosen and attempt["path"]:
+                new_chosen = len(kept)
+            kept.append(attempt)
+    return {"attempts": kept or [{"path": []}], "chosen": new_chosen}
+
+
+def parse_answer(raw: Any, exercise: RoleplayExercise | None = None) -> dict[str, Any]:
+    """The saved answer as ``{"attempts": [{"path": [step, ...]}, ...], "chosen": index or None}``.
+
+    A step is ``{"node": id, "choice": id}``. Every attempt at the call is kept
+    (at most ``MAX_ATTEMPTS``); the last one is the call being played.
+    ``chosen`` is the attempt the trainee picked to count (None: the best).
+    A file saved before attempts were kept, ``{"path": [...]}``, reads as a
+    single attempt, so nothing saved then is lost. The call has no loops, so a
+    path has at most one step per node of the call.
+    """
+    if raw is None:
+        return empty_answer()
+    if isinstance(raw, dict) and set(raw) == {"path"}:  # the single-attempt format
+        return _tidy([{"path": _parse_path(raw["path"], exercise)}], None)
+    if not isinstance(raw, dict) or set(raw) != {"attempts", "chosen"} or not isinstance(raw["attempts"], list):
+        raise ValueError('a role-play answer must be {"attempts": [...], "chosen": ...}')
+    at_most(raw["attempts"], MAX_ATTEMPTS, "attempts")
+    attempts = []
+    for attempt in raw["attempts"]:
+        if not isinstance(attempt, dict) or set(attempt) != {"path"}:
+            raise ValueError('a role-play attempt must be {"path": [...]}')
+        attempts.append({"path": _parse_path(attempt["path"], exercise)})
+    chosen = raw["chosen"]
+    if chosen is not None and (type(chosen) is not int or not 0 <= chosen < len(attempts)):
+        raise ValueError(f"'chosen' must be the number of one of the {len(attempts)} attempts, or null")
+    return _tidy(attempts, chosen)
+
+
+def as_attempts(answer: dict[str, Any]) -> dict[str, Any]:
+    """``answer`` in the attempts shape; a bare ``{"path": [...]}`` (one call) is taken as one attempt."""
+    return {"attempts": [answer], "chosen": None} if "path" in answer else answer
 
 
 def context(exercise: RoleplayExercise, standards: Standards) -> dict[str, Any]:
@@ -119,11 +168,96 @@ def _standard_line(mark: str, standard: CheckedStandard, exercise: RoleplayExerc
     return f"{mark} {standard.label}: {render(exercise, standard.description, standards)}"
 
 
-def score(exercise: RoleplayExercise, answer: dict[str, list[dict[str, str]]]) -> Result:
-    """One point per standard met (and never broken) along the path taken."""
-    standards = load_standards()
-    result = walk(exercise, answer)
-    lines = transcript(exercise, answer, standards)
+def _points(exercise: RoleplayExercise, steps: tuple[Step, ...], standards: Standards) -> int:
+    """Standards met by some reply of ``steps`` and broken by none."""
+    met: set[str] = set()
+    broken: set[str] = set()
+    for step in steps:
+        for standard_id, ok in step_verdicts(exercise, step.choice, standards):
+            (met if ok else broken).add(standard_id)
+    return len({s.id for s in exercise.standards} & (met - broken))
+
+
+@dataclass(frozen=True)
+class AttemptScore:
+    """One attempt at the call, as the attempt list and the 'counts' choice describe it."""
+
+    index: int  # position in the answer's attempts (0-based); the trainee sees index + 1
+    steps: int
+    points: int
+    ended: bool
+
+    def describe(self, max_points: int) -> str:
+        state = "call ended" if self.ended else "not finished"
+        return f"Attempt {self.index + 1}: {self.points} of {max_points} standards met ({state})"
+
+
+def attempt_scores(exercise: RoleplayExercise, answer: dict[str, Any],
+                   standards: Standards | None = None) -> list[AttemptScore]:
+    """Every attempt with at least one reply, in the order played."""
+    standards = standards or load_standards()
+    scores = []
+    for index, attempt in enumerate(as_attempts(answer)["attempts"]):
+        result = walk(exercise, attempt)
+        if result.steps:
+            scores.append(AttemptScore(index, len(result.steps), _points(exercise, result.steps, standards),
+                                       result.ended))
+    return scores
+
+
+def counted(exercise: RoleplayExercise, answer: dict[str, Any], standards: Standards | None = None) -> int | None:
+    """Index of the attempt that is graded (None: no reply given yet).
+
+    The trainee's ``chosen`` attempt if it has replies; otherwise the best:
+    most standards met, then a finished call before an unfinished one, then
+    the later attempt.
+    """
+    answer = as_attempts(answer)
+    scores = attempt_scores(exercise, answer, standards)
+    chosen = answer["chosen"]
+    if chosen is not None and any(s.index == chosen for s in scores):
+        return chosen
+    best = max(scores, key=lambda s: (s.points, s.ended, s.index), default=None)
+    return best.index if best else None
+
+
+def counted_line(exercise: RoleplayExercise, answer: dict[str, Any], standards: Standards | None = None) -> str:
+    """E.g. 'Attempt 2 of 3 — this is the one that counts (your best call).'"""
+    answer = as_attempts(answer)
+    scores = attempt_scores(exercise, answer, standards)
+    index = counted(exercise, answer, standards)
+    if index is None:
+        return "No attempt yet: the call counts once you have given your first reply."
+    number = [s.index for s in scores].index(index) + 1
+    why = "you chose it" if answer["chosen"] == index else "your best call"
+    return f"Attempt {number} of {len(scores)} — this is the one that counts ({why})."
+
+
+def drop_to_limit(exercise: RoleplayExercise, answer: dict[str, Any], limit: int = MAX_ATTEMPTS,
+                  standards: Standards | None = None) -> tuple[dict[str, Any], list[AttemptScore]]:
+    """``answer`` with at most ``limit`` attempts, and what was dropped to get there.
+
+    The oldest attempts go first; never the one that counts, nor the last (the call being played).
+    """
+    attempts, chosen = list(answer["attempts"]), answer["chosen"]
+    keep = {counted(exercise, answer, standards), len(attempts) - 1}
+    scores = {s.index: s for s in attempt_scores(exercise, answer, standards)}
+    dropped = []
+    for index in range(len(attempts)):
+        if len(attempts) - len(dropped) <= limit:
+            break
+        if index not in keep:
+            dropped.append(index)
+    survivors = [i for i in range(len(attempts)) if i not in dropped]
+    new_chosen = survivors.index(chosen) if chosen is not None and chosen in survivors else None
+    trimmed = {"attempts": [attempts[i] for i in survivors], "chosen": new_chosen}
+    return trimmed, [scores[i] for i in dropped if i in scores]
+
+
+def _score_call(exercise: RoleplayExercise, call: dict[str, list[dict[str, str]]], standards: Standards) -> Result:
+    """One point per standard met (and never broken) along one call's path."""
+    result = walk(exercise, call)
+    lines = transcript(exercise, call, standards)
     answer_lines = [f"Your call ({len(result.steps)} replies):" if result.steps else "Your call: not started"]
     answer_lines += [f"  {speaker}: {line}" for speaker, line in lines]
     if result.steps:
@@ -171,3 +305,26 @@ def score(exercise: RoleplayExercise, answer: dict[str, list[dict[str, str]]]) -
         feedback.insert(0, "The call is not finished yet: carry on in the role-play above, then check again. "
                            "Standards your call has not reached yet do not count.")
     return Result(float(points), exercise.max_points, (*feedback, *step_lines), tuple(answer_lines))
+
+
+def score(exercise: RoleplayExercise, answer: dict[str, Any]) -> Result:
+    """The score of the attempt that counts (see :func:`counted`), with the other attempts listed.
+
+    ``answer`` is a parsed answer, or a single call ``{"path": [...]}``.
+    """
+    standards = load_standards()
+    answer = as_attempts(answer)
+    index = counted(exercise, answer, standards)
+    if index is None:  # nothing played: feedback on the call being played (it may say why)
+        return _score_call(exercise, answer["attempts"][-1], standards)
+    result = _score_call(exercise, answer["attempts"][index], standards)
+    header = [counted_line(exercise, answer, standards)]
+    scores = attempt_scores(exercise, answer, standards)
+    if len(scores) > 1:
+        header.append("Your attempts:")
+        for number, attempt in enumerate(scores, start=1):
+            renumbered = AttemptScore(number - 1, attempt.steps, attempt.points, attempt.ended)
+            mark = "  ← counts" if attempt.index == index else ""
+            header.append(f"  {renumbered.describe(len(exercise.standards))}{mark}")
+        header.append("To choose another attempt, use 'Attempt that counts' in the role-play above.")
+    return Result(result.points, result.max_points, result.feedback, (*header, *result.answer_lines))

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from course_lib.grading import grade_saved, parser_for, scorer_for
 from course_lib.models import exercise_ids, load_exercise
 from course_lib.scoring.limits import ID_MAX_CHARS
+from course_lib.scoring.roleplay import MAX_ATTEMPTS
 
 EXERCISES = exercise_ids()
 
@@ -57,7 +58,9 @@ def _shaped(exercise: Any) -> st.SearchStrategy[Any]:
         nodes = [n.id for n in exercise.nodes]
         choices = [c.id for n in exercise.nodes for c in n.choices]
         step = st.fixed_dictionaries({"node": _ids(nodes), "choice": _ids(choices)})
-        return st.fixed_dictionaries({"path": st.lists(step, max_size=len(nodes) + 2)})
+        call = st.fixed_dictionaries({"path": st.lists(step, max_size=len(nodes) + 2)})
+        return call | st.fixed_dictionaries({"attempts": st.lists(call, max_size=MAX_ATTEMPTS + 2),
+                                             "chosen": st.none() | st.integers(-1, MAX_ATTEMPTS + 2)})
     if kind == "action_plan":
         return st.fixed_dictionaries({}, optional={
             "behaviours": st.lists(TEXT, max_size=exercise.max_behaviours + 2),
@@ -86,7 +89,8 @@ def _within_limits(exercise: Any, answer: Any) -> None:
     elif kind == "true_false":
         assert len(answer) <= len(exercise.statements)
     elif kind == "roleplay":
-        assert len(answer["path"]) <= len(exercise.nodes)
+        assert 1 <= len(answer["attempts"]) <= MAX_ATTEMPTS
+        assert all(len(attempt["path"]) <= len(exercise.nodes) for attempt in answer["attempts"])
     elif kind == "action_plan":
         assert len(answer["behaviours"]) <= exercise.max_behaviours
         texts = [*answer["behaviours"], *(answer[k] for k in ("first_step", "date", "helper", "notes"))]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from course_lib.models import PACKAGED_CONTENT, ContentError, load_exercise, load_exercise_file
-from course_lib.scoring.roleplay import parse_answer, score, transcript, walk
+from course_lib.scoring.roleplay import MAX_ATTEMPTS, counted, drop_to_limit, parse_answer, score, transcript, walk
 from tests.conftest import content_variant
 
 ROLEPLAY = PACKAGED_CONTENT / "module4" / "m4-phone-roleplay.yaml"
@@ -72,7 +72,8 @@ def test_transcript_is_the_path_taken_in_order_with_the_organisations_greeting(e
     assert lines[1][1] == "Leave the note and pick up at the first ring."
     assert lines[3][1] == '"Harbourside Services, Customer Care, this is Sam speaking. How can I help?"'
     answer_lines = score(exercise, path(BEST[:2])).answer_lines
-    assert answer_lines[0] == "Your call (2 replies):" and answer_lines[2].startswith("  You: Leave the note")
+    assert answer_lines[0] == "Attempt 1 of 1 — this is the one that counts (your best call)."
+    assert answer_lines[1] == "Your call (2 replies):" and answer_lines[3].startswith("  You: Leave the note")
 
 
 def test_a_path_that_does_not_fit_the_call_is_scored_up_to_the_mismatch(exercise):
@@ -91,7 +92,11 @@ def test_empty_answer(exercise):
 @pytest.mark.parametrize(
     "raw",
     [[], "ring-1", {"path": "ring-1"}, {"path": [["ringing", "ring-1"]]}, {"path": [{"node": "ringing"}]},
-     {"path": [{"node": "ringing", "choice": 1}]}, {"path": [], "extra": 1}],
+     {"path": [{"node": "ringing", "choice": 1}]}, {"path": [], "extra": 1},
+     {"attempts": []}, {"attempts": "x", "chosen": None}, {"attempts": [{"path": []}], "chosen": 1},
+     {"attempts": [{"path": []}], "chosen": True}, {"attempts": [{"path": []}], "chosen": "0"},
+     {"attempts": [[]], "chosen": None}, {"attempts": [{"path": [], "extra": 1}], "chosen": None},
+     {"attempts": [{"path": []}] * 21, "chosen": None}],
 )
 def test_answers_of_the_wrong_shape_are_rejected(raw):
     with pytest.raises(ValueError):
@@ -130,3 +135,61 @@ def test_malformed_call_names_file_and_problem(tmp_path, change, message):
     with pytest.raises(ContentError) as error:
         load_exercise_file(target)
     assert str(target) in str(error.value) and message in str(error.value)
+
+
+def attempts(*calls, chosen=None):
+    return {"attempts": [path(c) for c in calls], "chosen": chosen}
+
+
+MIXED = BEST[:1] + [("greeting", "hello")] + BEST[2:-1] + [("closing", "thank-and-hang-up")]  # 4 of 6
+
+
+def test_an_old_single_call_file_reads_as_one_attempt(exercise):
+    assert parse_answer(path(BEST), exercise) == {"attempts": [path(BEST)], "chosen": None}
+    assert parse_answer({"path": []}, exercise) == {"attempts": [{"path": []}], "chosen": None}
+
+
+def test_the_best_attempt_counts_by_default_whatever_came_after(exercise):
+    answer = parse_answer(attempts(MIXED, BEST, CARELESS, BEST[:2]), exercise)
+    result = score(exercise, answer)
+    assert counted(exercise, answer) == 1 and result.points == 6
+    assert result.answer_lines[0] == "Attempt 2 of 4 — this is the one that counts (your best call)."
+    assert "  Attempt 2: 6 of 6 standards met (call ended)  ← counts" in result.answer_lines
+    assert "  Attempt 4: 2 of 6 standards met (not finished)" in result.answer_lines
+
+
+def test_the_chosen_attempt_counts_even_when_it_is_not_the_best(exercise):
+    answer = parse_answer(attempts(BEST, MIXED, chosen=1), exercise)
+    result = score(exercise, answer)
+    assert result.points == 4
+    assert result.answer_lines[0] == "Attempt 2 of 2 — this is the one that counts (you chose it)."
+
+
+def test_equal_scores_prefer_a_finished_call_then_the_later_one(exercise):
+    unfinished_three = BEST[:3]  # 3 of 6, not finished
+    finished_two = BLIND_TRANSFER  # 2 of 6, ended
+    assert counted(exercise, attempts(BEST, BEST)) == 1
+    assert counted(exercise, attempts(unfinished_three, finished_two)) == 0
+    assert counted(exercise, attempts(BEST[:2], [("ringing", "ring-1"), ("greeting", "department-only"),
+                                                  ("asks-for-colleague", "out-offer-message")])) == 1
+
+
+def test_a_new_attempt_not_started_does_not_count_and_is_not_numbered(exercise):
+    answer = parse_answer(attempts(BEST, []), exercise)
+    assert answer == attempts(BEST, []) and score(exercise, answer).points == 6
+    assert score(exercise, answer).answer_lines[0].startswith("Attempt 1 of 1 ")
+    # attempts with no reply in the middle carry nothing: they are dropped, and 'chosen' follows
+    assert parse_answer(attempts([], BEST, [], MIXED, chosen=3), exercise) == attempts(BEST, MIXED, chosen=1)
+
+
+def test_twenty_attempts_at_most_the_counted_and_current_ones_never_dropped(exercise):
+    answer = attempts(*([CARELESS] * 5), BEST, *([MIXED] * 14))  # 20 attempts, the best is the 6th
+    grown = {"attempts": [*answer["attempts"], {"path": []}], "chosen": None}
+    trimmed, dropped = drop_to_limit(exercise, grown)
+    assert len(trimmed["attempts"]) == MAX_ATTEMPTS and [d.index for d in dropped] == [0]
+    assert trimmed["attempts"][-1] == {"path": []} and score(exercise, trimmed).points == 6
+    chosen = {**grown, "chosen": 0}  # a chosen first attempt stays; the next oldest goes
+    trimmed, dropped = drop_to_limit(exercise, chosen)
+    assert [d.index for d in dropped] == [1] and trimmed["chosen"] == 0
+    assert score(exercise, trimmed).points == 0 and "(you chose it)" in score(exercise, trimmed).answer_lines[0]
+    parse_answer(trimmed, exercise)  # what the widget saves stays within the parser's limit
