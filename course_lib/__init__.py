@@ -4,7 +4,7 @@ Trainee-facing calls, one per exercise type, plus one self-check::
 
     from course_lib import show, check
     show("m1-brainstorm")    # the exercise's widget; answers save to ./answers/
-    check("m1-brainstorm")   # prints feedback, returns the score
+    check("m1-brainstorm")   # feedback (formatted in JupyterLab), worth the score as a float
 
 Widgets are imported lazily so that grading code (``course_lib.grading``)
 never pulls in ipywidgets or matplotlib.

@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from .models.true_false import TrueFalseExercise
 from .scoring.true_false import theme_strengths
 
-__all__ = ["figure_png", "self_assessment_chart"]
+__all__ = ["figure_png", "self_assessment_alt", "self_assessment_chart"]
 
 
 def self_assessment_chart(exercise: TrueFalseExercise, answer: dict[str, bool]) -> Figure:
@@ -37,6 +37,13 @@ def self_assessment_chart(exercise: TrueFalseExercise, answer: dict[str, bool]) 
     axes.set_title("Your strengths by theme")
     axes.spines[["top", "right"]].set_visible(False)
     return figure
+
+
+def self_assessment_alt(exercise: TrueFalseExercise, answer: dict[str, bool]) -> str:
+    """The chart's numbers as text, for a screen reader (and anyone who cannot see the bars)."""
+    return "Your strengths by theme (statements answered True): " + "; ".join(
+        f"{label}: {true} of {total}" for label, (true, total) in theme_strengths(exercise, answer).items()
+    )
 
 
 def figure_png(figure: Figure, **savefig: Any) -> bytes:

@@ -76,11 +76,17 @@ class Graded:
         if self.problem:
             lines.append(self.problem)
         lines = shorten([*lines, *self.result.answer_lines, "", *self.result.feedback]) + [""]
-        score_line = f"Score: {self.result.scaled(points):g} of {points:g} points"
-        if self.result.max_points != points:
-            score_line += f" (rubric: {self.result.points:g} of {self.result.max_points:g}, scaled)"
-        lines.append(score_line)
+        lines.append(self.score_line(points))
         return "\n".join(lines)
+
+    def score_line(self, points: float) -> str:
+        """``Score: 2.5 of 5 points``; the rubric points only when they explain a partial score on another scale."""
+        scaled = self.result.scaled(points)
+        line = f"Score: {scaled:g} of {points:g} points"
+        rubric = self.result.points, self.result.max_points
+        if 0 < scaled < points and rubric[1] != points and rubric[1] > 1 and float(rubric[0]).is_integer():
+            line += f" ({rubric[0]:g} of {rubric[1]:g} rubric points)"
+        return line
 
 
 def grade_saved(

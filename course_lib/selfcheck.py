@@ -1,21 +1,77 @@
-"""The trainee's one obvious call to check their work: ``check("m1-brainstorm")``."""
+"""The trainee's one obvious call to check their work: ``check("m1-brainstorm")``.
+
+``check`` returns a :class:`Score`: a float (Python and nbgrader see the bare
+number: its ``repr`` is the float's, and that is the ``text/plain`` of the
+cell's result) that JupyterLab shows as formatted feedback, because a
+notebook front end prefers its ``text/html``. So a graded check cell still
+ends with the bare float nbgrader reads for partial credit, and neither a
+lesson nor a graded notebook shows a stray number under the feedback.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from .grading import grade_saved
+from .check_html import Figure, feedback_html
+from .grading import Graded, grade_saved
 from .store import DEFAULT_ANSWERS_DIR
 
-__all__ = ["check"]
+__all__ = ["Score", "check", "figures_for"]
 
 
-def check(exercise_id: str, answers_dir: Path | str = DEFAULT_ANSWERS_DIR) -> float:
-    """Print feedback on the saved answers and return the score as a bare float.
+class Score(float):
+    """A self-check score: a plain float to arithmetic and ``repr``, formatted feedback in a notebook."""
 
-    Ending a test cell with this call gives nbgrader its partial credit. Nothing
-    is written to stderr (nbgrader scores a cell with stderr output as 0).
+    __slots__ = ("html", "text")
+
+    html: str
+    text: str
+
+    def __new__(cls, value: float, *, html: str, text: str) -> Score:
+        score = super().__new__(cls, value)
+        score.html, score.text = html, text
+        return score
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (float, (float(self),))  # a copy or pickle is just the number
+
+
+def figures_for(graded: Graded) -> list[Figure]:
+    """Charts that belong with the feedback: the self-assessment's strengths once every statement is answered."""
+    if graded.exercise.type != "true_false" or graded.saved is None:
+        return []
+    answer = graded.saved.answer
+    if not all(statement.id in answer for statement in graded.exercise.statements):
+        return []
+    # Imported here: only a finished self-assessment needs matplotlib (never the grader).
+    from .charts import figure_png, self_assessment_alt, self_assessment_chart
+
+    png = figure_png(self_assessment_chart(graded.exercise, answer), dpi=96)
+    return [Figure(png, self_assessment_alt(graded.exercise, answer))]
+
+
+def check(exercise_id: str, answers_dir: Path | str = DEFAULT_ANSWERS_DIR) -> Score:
+    """The feedback on the saved answers, as a :class:`Score` worth the points earned.
+
+    In JupyterLab the cell shows the feedback as HTML; outside IPython (a script,
+    a test) the plain-text report is printed. Nothing is written to stderr
+    (nbgrader scores a cell with stderr output as 0).
     """
     graded = grade_saved(exercise_id, answers_dir)
-    print(graded.report())
-    return graded.score
+    text = graded.report()
+    score = Score(graded.score, html=feedback_html(graded, figures=figures_for(graded)), text=text)
+    if not _in_ipython():
+        print(text)
+    return score
+
+
+def _in_ipython() -> bool:
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with the kernel
+        return False
+    return get_ipython() is not None
