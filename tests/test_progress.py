@@ -112,3 +112,19 @@ def test_the_course_root_is_found_from_a_notebook_folder(course):
     notebooks.mkdir()
     assert find_course_root(notebooks) == course.resolve()
     assert find_course_root(course.parent) is None
+
+
+def test_the_role_play_counts_its_best_attempt_or_the_one_the_trainee_chose(tmp_path):
+    from tests.scoring.test_roleplay import BEST, CARELESS, attempts
+
+    root = tmp_path / "course"
+    root.mkdir()
+    (root / "nbgrader_config.py").write_text("")
+    _notebook(root / "solutions" / "module4" / "module4.ipynb", "Module 4 graded exercise: Calls",
+              {"m4-phone-roleplay": 6})
+    store = _answers(root, "module4")
+    store.save("m4-phone-roleplay", attempts(BEST, CARELESS))  # a 6 of 6 call, then a worse one
+    (module4,) = course_progress(root)
+    assert (module4.done, module4.points, module4.max_points) == (1, 6, 6)
+    store.save("m4-phone-roleplay", attempts(BEST, CARELESS, chosen=1))
+    assert course_progress(root)[0].points == 0
