@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
 from .base import ExerciseBase, ExerciseId, Strict, Text, require_unique
 
-__all__ = ["MAX_CHARS_CAP", "MAX_ITEMS_CAP", "BrainstormExercise", "BrainstormLimits", "Theme"]
+__all__ = ["MAX_CHARS_CAP", "MAX_ITEMS_CAP", "BehaviourRule", "BrainstormExercise", "BrainstormLimits", "Theme"]
 
 MODEL = "BrainstormExercise"
 # The largest limits any brainstorm may set: the widget, the parser and the grader all rely on them.
@@ -16,13 +17,57 @@ MAX_ITEMS_CAP = 100
 MAX_CHARS_CAP = 1000
 
 
+def _regex(pattern: str) -> str:
+    try:
+        re.compile(pattern, re.IGNORECASE)
+    except re.error as exc:
+        raise ValueError(f"not a valid regular expression ({exc})") from None
+    return pattern
+
+
+Words = Annotated[list[Text], Field(min_length=1)]
+
+
 class Theme(Strict):
-    """A theme of good service, recognised by its keywords."""
+    """A theme of good service, recognised by its keywords (word starts, any ending) or patterns (regexes)."""
 
     id: ExerciseId
     label: Text
-    keywords: Annotated[list[Text], Field(min_length=1)]
+    keywords: Words
+    patterns: list[Annotated[Text, AfterValidator(_regex)]] = Field(
+        default=[], description="Regular expressions (lower case text) for phrasings a keyword cannot catch."
+    )
     suggestion: Text
+
+
+class BehaviourRule(Strict):
+    """What makes an entry read as one behaviour rather than a string of theme words.
+
+    Not a behaviour: a run of more than ``max_keyword_run`` theme cues with
+    only ``separators``, ``filler_words`` or punctuation between them
+    ("friendly, fast and helpful service"), unless the entry has an action
+    word of its own outside the cues and the run is at most
+    ``max_keyword_run_after_action`` ("handling complaints calmly and fairly");
+    or an entry with no linking word (the, to, my, when...) and no action word
+    (a verb from ``action_words``, or a word ending in one of ``action_suffixes``
+    that is not in ``not_actions``).
+    """
+
+    max_keyword_run: Annotated[int, Field(ge=1, le=10)] = 2
+    max_keyword_run_after_action: Annotated[int, Field(ge=1, le=10)] = 3
+    separators: Words
+    filler_words: list[Text] = []
+    linking_words: Words
+    action_words: Words = Field(description="Verbs, as word starts: 'apologis' covers apologise, apologising.")
+    action_suffixes: list[Text] = ["ing"]
+    not_actions: list[Text] = Field(default=[], description="Words with an action suffix that are not actions.")
+
+    @model_validator(mode="after")
+    def _runs_ordered(self) -> BehaviourRule:
+        if self.max_keyword_run_after_action < self.max_keyword_run:
+            raise ValueError(f"max_keyword_run_after_action ({self.max_keyword_run_after_action}) must not be "
+                             f"below max_keyword_run ({self.max_keyword_run})")
+        return self
 
 
 class BrainstormLimits(Strict):
@@ -44,6 +89,7 @@ class BrainstormRubric(Strict):
 class BrainstormFeedback(Strict):
     no_answers: Text
     too_short: Text
+    not_a_behaviour: Text
     near_duplicate: Text
     all_themes: Text
 
@@ -57,6 +103,7 @@ class BrainstormExercise(ExerciseBase):
     limits: BrainstormLimits = BrainstormLimits()
     rubric: BrainstormRubric = BrainstormRubric()
     themes: Annotated[list[Theme], Field(min_length=1)]
+    behaviour: BehaviourRule
     feedback: BrainstormFeedback
 
     @model_validator(mode="after")

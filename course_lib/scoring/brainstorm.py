@@ -1,9 +1,10 @@
 """Scoring of the 'Customer Service means...' brainstorm.
 
 Rubric (numbers come from the exercise file): points for each distinct,
-substantive behaviour (at least ``min_words`` words, not a near-duplicate of an
-earlier one) up to a cap, plus points for each theme of good service covered,
-up to a cap. Feedback names what counted, the themes found and those to try.
+substantive behaviour (at least ``min_words`` words, reading as one behaviour
+rather than a string of theme words, not a near-duplicate of an earlier one) up
+to a cap, plus points for each theme of good service covered, up to a cap.
+Feedback names what counted, the themes found and those to try.
 """
 
 from __future__ import annotations
@@ -15,13 +16,21 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import Any
 
-from ..models.brainstorm import MAX_CHARS_CAP, MAX_ITEMS_CAP, BrainstormExercise, BrainstormLimits, Theme
+from ..models.brainstorm import (
+    MAX_CHARS_CAP,
+    MAX_ITEMS_CAP,
+    BehaviourRule,
+    BrainstormExercise,
+    BrainstormLimits,
+    Theme,
+)
 from .limits import at_most, text_at_most
 from .result import Result
 
 __all__ = [
     "ItemVerdict",
     "entry_problem",
+    "is_behaviour",
     "judge_items",
     "normalise",
     "parse_answer",
@@ -104,14 +113,90 @@ def _near_duplicate(entry: _Prepared, earlier: _Prepared, threshold: float) -> b
 
 
 @lru_cache(maxsize=256)
-def _keyword_pattern(keywords: tuple[str, ...]) -> re.Pattern[str]:
-    alternatives = [r"\s+".join(map(re.escape, k.casefold().split())) for k in keywords]
-    return re.compile(r"\b(?:" + "|".join(alternatives) + r")\w*")
+def _theme_regex(keywords: tuple[str, ...], patterns: tuple[str, ...]) -> re.Pattern[str]:
+    # Longest keywords first, so a longer phrasing wins over a shorter one that starts it.
+    ordered = sorted((k.casefold() for k in keywords), key=len, reverse=True)
+    alternatives = [r"\b(?:" + r"\s+".join(map(re.escape, k.split())) + r")\w*" for k in ordered]
+    alternatives.extend(f"(?:{p})" for p in patterns)
+    return re.compile("|".join(alternatives))
 
 
 def theme_pattern(theme: Theme) -> re.Pattern[str]:
-    """Matches any keyword of ``theme`` at a word start, with any ending (listen -> listening); compiled once."""
-    return _keyword_pattern(tuple(theme.keywords))
+    """Matches any cue of ``theme`` in lower-cased text: a keyword at a word start with any ending
+    (listen -> listening), or one of its patterns; compiled once."""
+    return _theme_regex(tuple(theme.keywords), tuple(theme.patterns))
+
+
+_RuleWords = tuple[frozenset[str], frozenset[str], re.Pattern[str], re.Pattern[str]]
+
+
+def _rule_words(rule: BehaviourRule) -> _RuleWords:
+    """(separators and fillers, linking words, action-word pattern, not-action pattern) of a rule, built once."""
+    return _rule_words_of(tuple(rule.separators) + tuple(rule.filler_words), tuple(rule.linking_words),
+                          tuple(rule.action_words), tuple(rule.action_suffixes), tuple(rule.not_actions))
+
+
+@lru_cache(maxsize=16)
+def _rule_words_of(joins: tuple[str, ...], linking: tuple[str, ...], actions: tuple[str, ...],
+                   suffixes: tuple[str, ...], not_actions: tuple[str, ...]) -> _RuleWords:
+    starts = "|".join(re.escape(w.casefold()) for w in sorted(actions, key=len, reverse=True))
+    ends = "|".join(re.escape(w.casefold()) for w in suffixes) or "(?!)"
+    action = re.compile(rf"(?:{starts})[a-z'-]*|[a-z'-]+(?:{ends})")
+    not_action = re.compile("|".join(re.escape(w.casefold()) for w in not_actions) or "(?!)")
+    return frozenset(w.casefold() for w in joins), frozenset(w.casefold() for w in linking), action, not_action
+
+
+def _cue_spans(exercise: BrainstormExercise, lowered: str) -> list[tuple[int, int]]:
+    """Where theme cues are in ``lowered``, overlapping stretches merged, in order."""
+    spans = sorted(m.span() for theme in exercise.themes for m in theme_pattern(theme).finditer(lowered))
+    merged: list[list[int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        elif end > start:
+            merged.append([start, end])
+    return [(a, b) for a, b in merged]
+
+
+def _longest_run(spans: list[tuple[int, int]], lowered: str, joins: frozenset[str], linking: frozenset[str]) -> int:
+    """The most theme cues in a row with only separators, filler words or punctuation between them.
+
+    A cue with a linking word in it ("before they ask") is a phrase with its own structure: it ends a run.
+    """
+    longest = run = 0
+    previous_end: int | None = None
+    for start, end in spans:
+        if any(w.strip("-") in linking for w in _TOKEN.findall(lowered[start:end])):
+            run, previous_end = 0, None
+            continue
+        joined = previous_end is not None and all(w in joins for w in _GAP_WORD.findall(lowered[previous_end:start]))
+        run = run + 1 if joined else 1
+        longest, previous_end = max(longest, run), end
+    return longest
+
+
+_GAP_WORD = re.compile(r"[a-z0-9']+")
+# Words of a cue, hyphenated ones whole: "out-of-office" has no linking word of its own.
+_TOKEN = re.compile(r"[a-z0-9'-]+")
+
+
+def is_behaviour(exercise: BrainstormExercise, text: str) -> bool:
+    """Whether ``text`` reads as one behaviour rather than a string of theme words (see ``BehaviourRule``)."""
+    rule = exercise.behaviour
+    joins, linking, action, not_action = _rule_words(rule)
+    lowered = text.casefold()
+    spans = _cue_spans(exercise, lowered)
+
+    def actions(stretch: str) -> bool:
+        return any(action.fullmatch(w) and not not_action.fullmatch(w) for w in _GAP_WORD.findall(stretch))
+
+    run = _longest_run(spans, lowered, joins, linking)
+    if run > rule.max_keyword_run:
+        bounds = [0, *(i for span in spans for i in span), len(lowered)]
+        outside = " ".join(lowered[bounds[i]:bounds[i + 1]] for i in range(0, len(bounds), 2))
+        if run > rule.max_keyword_run_after_action or not actions(outside):
+            return False
+    return any(w in linking for w in _GAP_WORD.findall(lowered)) or actions(lowered)
 
 
 def parse_answer(raw: Any, exercise: BrainstormExercise | None = None) -> list[str]:
@@ -180,6 +265,9 @@ def judge_items(exercise: BrainstormExercise, items: list[str]) -> list[ItemVerd
     for number, text in enumerate(items, start=1):
         if len(normalise(text).split()) < rubric.min_words:
             verdicts.append(ItemVerdict(text, False, texts.too_short.format(min_words=rubric.min_words)))
+            continue
+        if not is_behaviour(exercise, text):
+            verdicts.append(ItemVerdict(text, False, texts.not_a_behaviour))
             continue
         prepared = _Prepared(text)
         twin = next(

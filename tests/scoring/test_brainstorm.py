@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from course_lib.models import load_exercise
+from course_lib.models import ContentError, load_exercise, load_exercise_file
 from course_lib.scoring import Result
-from course_lib.scoring.brainstorm import entry_problem, judge_items, parse_answer, score
+from course_lib.scoring.brainstorm import entry_problem, is_behaviour, judge_items, parse_answer, score
 from course_lib.synthetic import GOOD_BRAINSTORM
+from tests.conftest import content_variant
+
+PHRASINGS = yaml.safe_load((Path(__file__).parent / "corpus" / "brainstorm_phrasings.yaml").read_text("utf-8"))
 
 THOROUGH = [*GOOD_BRAINSTORM, "Answer simple questions on the spot"]
 MINIMAL = ["be nice", "Listen to the customer carefully"]
@@ -89,3 +96,101 @@ def test_entry_rules(exercise):
 def test_answers_of_the_wrong_shape_are_rejected(raw):
     with pytest.raises(ValueError):
         parse_answer(raw)
+
+
+# -- the course's own ideas are recognised ---------------------------------------------
+def test_every_theme_has_at_least_ten_phrasings(exercise):
+    assert set(PHRASINGS["themes"]) == {t.id for t in exercise.themes}
+    assert all(len(phrasings) >= 10 for phrasings in PHRASINGS["themes"].values())
+    assert len(PHRASINGS["off_topic"]) >= 10
+
+
+@pytest.mark.parametrize(
+    ("theme_id", "text"),
+    [(theme, text) for theme, texts in PHRASINGS["themes"].items() for text in texts],
+)
+def test_each_phrasing_from_the_lessons_counts_as_its_theme(exercise, theme_id, text):
+    (verdict,) = judge_items(exercise, [text])
+    label = next(t.label for t in exercise.themes if t.id == theme_id)
+    assert verdict.counted, verdict.reason
+    assert label in verdict.themes
+
+
+@pytest.mark.parametrize("text", PHRASINGS["off_topic"])
+def test_off_topic_entries_carry_no_theme(exercise, text):
+    (verdict,) = judge_items(exercise, [text])
+    assert verdict.counted and verdict.themes == ()
+
+
+def test_internal_customers_are_recognised_as_the_service_chain(exercise):
+    # The phrasing from the issue: Module 2 teaches exactly this.
+    (verdict,) = judge_items(exercise, ["Treating colleagues as internal customers"])
+    assert verdict.themes == ("Serving colleagues (the service chain)",)
+
+
+# -- keyword stuffing scores nothing ---------------------------------------------------
+STUFFED = ["friendly fast helpful listen empathy solve", "Friendly, fast and helpful service",
+           "empathy patience respect ownership follow-up", "Listening & empathy / promises + ownership",
+           "Polite helpful staff always", "handling friendly fast helpful listen empathy solve"]
+
+
+@pytest.mark.parametrize("text", STUFFED)
+def test_a_string_of_theme_words_is_not_a_behaviour(exercise, text):
+    (verdict,) = judge_items(exercise, [text])
+    assert not verdict.counted and verdict.themes == ()
+    assert "write each idea as something a person does" in verdict.reason
+
+
+def test_stuffed_entries_score_nothing_and_the_feedback_says_why(exercise):
+    result = score(exercise, STUFFED[:2])
+    assert result.points == 0
+    text = "\n".join(result.feedback)
+    assert "Distinct behaviours counted: 0" in text and "reads as a string of theme words" in text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Handling complaints calmly and fairly", "Return calls promptly", "Greet customers politely",
+     "Follow up promptly", "Anticipating what the customer will need before they ask"],
+)
+def test_short_real_behaviours_still_count(exercise, text):
+    assert is_behaviour(exercise, text)
+
+
+def _theme_words(exercise) -> list[str]:
+    """Every theme keyword without a linking word in it: the theme words a stuffer would string together."""
+    linking = {w.casefold() for w in exercise.behaviour.linking_words}
+    return sorted({k for t in exercise.themes for k in t.keywords if not linking & set(k.casefold().split())})
+
+
+_EXERCISE = load_exercise("m1-brainstorm")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(_theme_words(_EXERCISE)), min_size=3, max_size=8),
+    st.lists(st.sampled_from([" ", ", ", " and ", " & ", " / ", "; ", " + ", " - ", " or "]), min_size=7, max_size=7),
+    st.booleans(),
+)
+def test_random_strings_of_theme_words_never_score(words, separators, capitalise):
+    entry = words[0] + "".join(sep + word for sep, word in zip(separators, words[1:], strict=False))
+    entry = entry.title() if capitalise else entry
+    result = score(_EXERCISE, [entry, entry + " again and again"])
+    assert result.points == 0, entry
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (lambda d: d["themes"][0].update(patterns=["(unclosed"]), "field 'themes.0.patterns.0'"),
+        (lambda d: d["behaviour"].update(linking_words=[]), "field 'behaviour.linking_words'"),
+        (lambda d: d["behaviour"].update(max_keyword_run_after_action=1), "must not be below max_keyword_run"),
+        (lambda d: d["behaviour"].pop("separators"), "field 'behaviour.separators'"),
+        (lambda d: d["feedback"].pop("not_a_behaviour"), "field 'feedback.not_a_behaviour'"),
+    ],
+)
+def test_malformed_content_names_file_and_field(tmp_path, change, field):
+    target = content_variant(tmp_path, "m1-brainstorm.yaml", change)
+    with pytest.raises(ContentError) as error:
+        load_exercise_file(target)
+    assert str(target) in str(error.value) and field in str(error.value)
