@@ -7,7 +7,9 @@ import shutil
 
 import nbformat
 import pytest
+from nbclient import NotebookClient
 from nbgrader.api import Gradebook
+from nbgrader.utils import determine_grade
 
 from course_lib.store import AnswerStore
 from course_lib.synthetic import GOOD_BRAINSTORM
@@ -87,6 +89,31 @@ def test_scores_are_ordered_sensibly(course):
     assert scores["thorough"] == 5.0
     assert 0 < scores["minimal"] < scores["thorough"]
     assert scores["none"] == 0.0
+
+
+def test_a_trainees_own_run_gives_nbgrader_the_same_partial_credit(course, tmp_path):
+    """Run All in the trainee's kernel: the check cell shows HTML, and nbgrader reads its bare float."""
+    folder = tmp_path / "module1"
+    shutil.copytree(course / "submitted" / "minimal" / "module1", folder)
+    nb = nbformat.read(folder / "module1.ipynb", as_version=4)
+    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(folder)}}).execute()
+    cell = cell_by_id(nb, "m1-brainstorm")
+    (result,) = [output for output in cell.outputs if output.output_type == "execute_result"]
+    assert f"Score: {brainstorm_score(course, 'minimal'):g} of 5 points" in result.data["text/html"]
+    assert not [output for output in cell.outputs if output.output_type == "stream"]  # no second copy as text
+    assert determine_grade(cell) == (brainstorm_score(course, "minimal"), 5.0)
+    assert 0 < brainstorm_score(course, "minimal") < 5
+
+
+def test_the_grader_writes_readable_plain_text(course):
+    nb = nbformat.read(course / "autograded" / "minimal" / "module1" / "module1.ipynb", as_version=4)
+    cell = cell_by_id(nb, "m1-brainstorm")
+    score = brainstorm_score(course, "minimal")
+    text = "".join(output.text for output in cell.outputs if output.output_type == "stream")
+    assert text.rstrip().splitlines()[-1].startswith(f"Score: {score:g} of 5 points (")  # partial: rubric points
+    assert "scaled" not in text and "<" not in text
+    results = [output.data for output in cell.outputs if output.output_type == "execute_result"]
+    assert results == [{"text/plain": repr(score)}]
 
 
 def test_the_cheat_gains_nothing(course):
