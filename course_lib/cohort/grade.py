@@ -454,9 +454,16 @@ def check_configuration(app: AutogradeApp) -> ConfinedExecute:
         version = probe(confinement)
         if confinement.uid is not None:
             kill_all(confinement.uid)
+        if version.split(".")[:2] != [str(n) for n in sys.version_info[:2]]:
+            raise SandboxError(f"a confined kernel starts Python {version}, not the grader's "
+                               f"{sys.version.split()[0]}: the sandbox user cannot read this Python's own files "
+                               f"({sys.base_prefix}); make them readable by other users")
     except SandboxError as exc:
         raise GradingRefused(f"refusing to grade: {exc}") from None
     execute.log.info("A confined kernel starts (Python %s, %s)", version, confinement.describe())
+    if version != sys.version.split()[0]:
+        execute.log.warning("Confined kernels run Python %s, the grader %s (the sandbox user cannot read %s)",
+                            version, sys.version.split()[0], sys.base_prefix)
     for folder in remove_stale(execute.work_dir or None):
         execute.log.warning("Removed %s, left by a grading process that was killed", folder)
     return execute
