@@ -43,11 +43,12 @@ EXERCISE_ID = "m1-brainstorm"
 
 def hostile_entries(count: int, chars: int, seed: int = 15) -> list[str]:
     """``count`` entries of ``chars`` characters: made-up words over a small alphabet, so no
-    two entries share words (every one counts) while difflib still has to compare them all."""
+    two entries share words (every one counts) while difflib still has to compare them all.
+    Each starts with "we", a linking word, so it reads as a behaviour and is counted."""
     rng = random.Random(seed)
     entries = []
     for _ in range(count):
-        words: list[str] = []
+        words: list[str] = ["we"]
         while sum(len(w) + 1 for w in words) + 6 <= chars:
             words.append("".join(rng.choice("abcdefghij") for _ in range(5)))
         entries.append(" ".join(words))

@@ -35,6 +35,9 @@ _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "…": 
 # line break is only a wrapped line (mail clients and tidy writers wrap long lines).
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\s*\n\s*\n\s*")
 
+# How far back (characters) a negation is looked for; the window of words is far shorter.
+_LOOK_BACK_CHARS = 200
+
 Status = Literal["met", "partial", "deflected", "harmful", "listed", "negated", "missed"]
 
 
@@ -106,7 +109,9 @@ class _Negation:
         return sentence
 
     def negates(self, masked: str, start: int, end: int) -> bool:
-        before = masked[:start]
+        # Only the few words before the cue matter: looking back a bounded stretch keeps a long sentence
+        # full of cues linear to judge.
+        before = masked[max(0, start - _LOOK_BACK_CHARS):start]
         clause_start = max((m.end() for m in self.breaks.finditer(before)), default=0)
         words = before[clause_start:].split()[-self.window:]
         scope = " ".join([*words, masked[start:end]])
