@@ -96,7 +96,7 @@ def _variant(tmp_path: Path, exercise_id: str, change) -> Path:
 
 
 def _second_correct(data):
-    data["questions"][0]["options"][1]["correct"] = True
+    next(o for o in data["questions"][0]["options"] if not o["correct"])["correct"] = True
 
 
 def _no_correct(data):

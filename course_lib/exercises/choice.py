@@ -1,7 +1,10 @@
 """The knowledge-check widget: radio buttons for single choice, check boxes for multiple.
 
 Every change is saved at once with the whole answer, so a re-run, a kernel
-restart or the grader sees exactly what the trainee last picked.
+restart or the grader sees exactly what the trainee last picked. Options are
+shown in an order of their own per trainee and question (see
+``course_lib.display_order``), so always picking the first one is a guess like
+any other; the answer holds option ids, so the order never affects the score.
 """
 
 from __future__ import annotations
@@ -11,11 +14,12 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..models.choice import ChoiceExercise, ChoiceQuestion
+from ..display_order import display_order, trainee_identity
+from ..models.choice import ChoiceExercise, ChoiceOption, ChoiceQuestion
 from ..store import AnswerStore
 from .base import ExerciseView
 
-__all__ = ["ChoiceWidget"]
+__all__ = ["ChoiceWidget", "options_shown"]
 
 VIEW = "ChoiceWidget"
 # Option texts are sentences: let check-box and radio labels wrap instead of being cut with an ellipsis.
@@ -28,6 +32,11 @@ WRAP_OPTIONS_CSS = """<style>
 </style>"""
 
 
+def options_shown(exercise: ChoiceExercise, question: ChoiceQuestion, identity: str) -> list[ChoiceOption]:
+    """The question's options in the order the trainee ``identity`` sees them."""
+    return display_order(question.options, lambda o: o.id, exercise.id, question.id, identity=identity)
+
+
 class ChoiceWidget(ExerciseView):
     """One block per question; picking or unpicking an option saves the answer."""
 
@@ -35,6 +44,7 @@ class ChoiceWidget(ExerciseView):
 
     def __init__(self, exercise: ChoiceExercise, store: AnswerStore) -> None:
         self._loading = True  # no saves while saved answers are put back into the controls
+        self.exercise, self.identity = exercise, trainee_identity(store.directory.parent)
         self.controls: dict[str, w.RadioButtons | list[tuple[str, w.Checkbox]]] = {}
         blocks = [self._block(n, question) for n, question in enumerate(exercise.questions, start=1)]
         super().__init__(exercise, store, [w.HTML(WRAP_OPTIONS_CSS), *blocks])
@@ -51,7 +61,8 @@ class ChoiceWidget(ExerciseView):
         for question in self.exercise.questions:
             control = self.controls[question.id]
             if isinstance(control, list):
-                picked = [option_id for option_id, box in control if box.value]
+                ticked = {option_id for option_id, box in control if box.value}
+                picked = [o.id for o in question.options if o.id in ticked]  # content order, whatever is shown
             else:
                 picked = [control.value] if control.value is not None else []
             if picked:
@@ -64,7 +75,7 @@ class ChoiceWidget(ExerciseView):
         heading = w.HTML(f"<p><b>{number}. {html.escape(question.text)}</b> <i>({kind})</i></p>")
         if question.multiple:
             boxes = []
-            for option in question.options:
+            for option in options_shown(self.exercise, question, self.identity):
                 box = w.Checkbox(
                     value=False, description=option.text, indent=False, layout=w.Layout(width="auto")
                 )
@@ -73,7 +84,7 @@ class ChoiceWidget(ExerciseView):
             self.controls[question.id] = boxes
             return w.VBox([heading, *(box for _id, box in boxes)], layout=w.Layout(margin="0 0 0.8em 0"))
         radio = w.RadioButtons(
-            options=[(option.text, option.id) for option in question.options],
+            options=[(option.text, option.id) for option in options_shown(self.exercise, question, self.identity)],
             value=None,
             description=f"Question {number}",
             tooltip=question.text,
