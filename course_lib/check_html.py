@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from .grading import Graded, shorten
+from .grading import PRACTICE_LINE, Graded, shorten
 
 __all__ = ["Figure", "feedback_html"]
 
@@ -136,8 +136,11 @@ def feedback_html(graded: Graded, *, figures: Sequence[Figure] = ()) -> str:
     ]
     if graded.problem:
         parts.append(f'<p style="color:#b3261e"><strong>{html.escape(graded.problem)}</strong></p>')
-    parts.append(f'<p style="font-size:1.15em;margin:0.6em 0"><strong>Score: {graded.score:g} of '
-                 f"{exercise.points:g} points</strong></p>")
+    if graded.practice:  # a lesson: nothing is graded, so no score
+        parts.append(f'<p style="margin:0.6em 0"><em>{html.escape(PRACTICE_LINE)}</em></p>')
+    else:
+        parts.append(f'<p style="font-size:1.15em;margin:0.6em 0"><strong>Score: {graded.score:g} of '
+                     f"{exercise.points:g} points</strong></p>")
     parts.append(_answers(result.answer_lines))
     parts += [_block(block) for block in _tree(shorten(list(result.feedback)))]
     parts += [_figure(figure) for figure in figures]

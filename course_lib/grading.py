@@ -18,13 +18,16 @@ from .scoring import Result
 from .store import DEFAULT_ANSWERS_DIR, AnswerStore, CorruptAnswersError, SavedAnswer
 
 __all__ = [
-    "MAX_LINE_CHARS", "MAX_SHOWN_CHARS", "Graded", "grade_saved", "grade_unread", "parser_for", "scorer_for", "shorten",
+    "MAX_LINE_CHARS", "MAX_SHOWN_CHARS", "PRACTICE_LINE", "Graded", "grade_saved", "grade_unread", "parser_for",
+    "scorer_for", "shorten",
 ]
 
 # Feedback shows what a trainee saved; these caps keep a page readable (and
 # small) whatever a file holds. The parsers' limits normally keep answers far
 # below them.
 MAX_LINE_CHARS = 5000
+# Said instead of a score in a lesson, where nothing is graded.
+PRACTICE_LINE = "Practice activity: not graded."
 MAX_SHOWN_CHARS = 60_000
 
 
@@ -60,6 +63,8 @@ class Graded:
     result: Result
     saved: SavedAnswer | None
     problem: str | None = None
+    # A lesson's practice activity: its feedback has no score line (lessons are not graded).
+    practice: bool = False
 
     @property
     def score(self) -> float:
@@ -76,7 +81,7 @@ class Graded:
         if self.problem:
             lines.append(self.problem)
         lines = shorten([*lines, *self.result.answer_lines, "", *self.result.feedback]) + [""]
-        lines.append(self.score_line(points))
+        lines.append(PRACTICE_LINE if self.practice else self.score_line(points))
         return "\n".join(lines)
 
     def score_line(self, points: float) -> str:

@@ -10,11 +10,13 @@ lesson nor a graded notebook shows a stray number under the feedback.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from .check_html import Figure, feedback_html
 from .grading import Graded, grade_saved
+from .live.publish import is_lesson_folder
 from .store import DEFAULT_ANSWERS_DIR
 
 __all__ = ["Score", "check", "figures_for"]
@@ -62,6 +64,8 @@ def check(exercise_id: str, answers_dir: Path | str = DEFAULT_ANSWERS_DIR) -> Sc
     (nbgrader scores a cell with stderr output as 0).
     """
     graded = grade_saved(exercise_id, answers_dir)
+    if is_lesson_folder(Path(answers_dir).resolve().parent):
+        graded = replace(graded, practice=True)  # lessons are not graded: feedback without a score
     text = graded.report()
     score = Score(graded.score, html=feedback_html(graded, figures=figures_for(graded)), text=text)
     if not _in_ipython():

@@ -47,6 +47,7 @@ __all__ = [
     "PublishError",
     "entry_path",
     "is_graded_folder",
+    "is_lesson_folder",
     "publish_answer",
     "publish_saved",
     "sanitize_trainee_id",
@@ -85,6 +86,11 @@ def is_graded_folder(folder: Path | str, notebook: Path | str | None = None) -> 
             return False
         return _notebook_has_nbgrader_cells(str(notebook), mtime)
     return False
+
+
+def is_lesson_folder(folder: Path | str) -> bool:
+    """True for the lessons' folder (``notebooks/``), where activities are practice and never graded."""
+    return Path(folder).resolve().name == LESSON_FOLDER and not is_graded_folder(folder)
 
 
 def should_publish(answers_dir: Path | str, config: LiveConfig, notebook: Path | str | None = None) -> bool:

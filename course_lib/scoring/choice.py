@@ -95,8 +95,9 @@ def score(exercise: ChoiceExercise, answer: dict[str, list[str]]) -> Result:
     """Points, maximum and per-question feedback for a knowledge check."""
     total = sum(question_points(q, answer.get(q.id, [])) for q in exercise.questions)
     answered = sum(bool(answer.get(q.id)) for q in exercise.questions)
-    lines = [f"You answered {answered} of {len(exercise.questions)} questions and scored {total:.3g} "
-             f"of {exercise.max_points:g} points."]
+    # No points total here: a graded notebook adds its own score line, and a lesson's practice has none.
+    right = sum(question_points(q, answer.get(q.id, [])) == 1 for q in exercise.questions)
+    lines = [f"You answered {answered} of {len(exercise.questions)} questions; {right} fully right."]
     for number, question in enumerate(exercise.questions, start=1):
         lines.extend(_question_feedback(number, question, answer.get(question.id, [])))
     return Result(total, exercise.max_points, tuple(lines), _answer_lines(exercise, answer))
