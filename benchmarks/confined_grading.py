@@ -10,8 +10,9 @@
    grader's user) and, as root, in ``user`` mode (a fresh uid per notebook
    as well). Prints median and mean seconds per notebook side by side.
 2. With ``--cohort N``: grades N trainees with ``course grade`` (2 workers,
-   no feedback) in ``user`` and in ``copy`` mode and prints seconds per
-   submission. (``course grade`` refuses to run unconfined.)
+   no feedback) in ``user`` and in ``copy`` mode, twice each, alternated,
+   and prints the better seconds per submission. (``course grade`` refuses
+   to run unconfined.)
 
 It prints figures and makes no assertion about time.
 """
@@ -85,15 +86,15 @@ def cohort(trainees: int) -> dict[str, float]:
             folder, _ = submit(course, f"t{n:03d}")
             AnswerStore(folder / "answers").save("m1-brainstorm", GOOD_BRAINSTORM[: 1 + n % 6])
         modes = ["user", "copy"] if os.geteuid() == 0 else ["copy"]
-        result = {}
-        for mode in modes:
+        result: dict[str, float] = {}
+        for mode in modes * 2:  # alternated, best of two: the first run also fills the gradebook
             cmd = [sys.executable, "-m", "course_lib.cli", "grade", "module1", "--no-feedback", "--force",
                    "--workers", "2", f"--ConfinedExecute.confine={mode}"]
             started = time.perf_counter()
             done = subprocess.run(cmd, cwd=course, capture_output=True, text=True)
             if done.returncode != 0:
                 raise SystemExit(f"course grade failed:\n{done.stdout}\n{done.stderr}")
-            result[mode] = (time.perf_counter() - started) / trainees
+            result[mode] = min(result.get(mode, float("inf")), (time.perf_counter() - started) / trainees)
         return result
     finally:
         shutil.rmtree(top, ignore_errors=True)
@@ -113,7 +114,7 @@ def main() -> None:
         print(f"  {name:<26}{median:>10.2f}{statistics.mean(values):>10.2f}{median / base:>14.2f}x")
     if args.cohort:
         per_submission = cohort(args.cohort)
-        print(f"course grade, {args.cohort} trainees, 2 workers, no feedback (process start included):")
+        print(f"course grade, {args.cohort} trainees, 2 workers, no feedback (process start included, best of 2):")
         for mode, seconds in per_submission.items():
             print(f"  confine={mode:<6}{seconds:>8.2f} s per submission")
 

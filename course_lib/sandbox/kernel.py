@@ -60,5 +60,8 @@ class ConfinedKernelManager(AsyncKernelManager):
             kw["cwd"] = str(self._workspace.work)
             # jupyter_client would set JPY_PARENT_PID; see kernel_env for why the kernel must not have it.
             kw["independent"] = True
+            # Without a parent, ipykernel prints how to connect to it on stdout: keep that out of the
+            # instructor's terminal (a grading worker's stderr is its log file).
+            kw.setdefault("stdout", sys.stderr.fileno())
             kernel_cmd = self._confinement.wrap(kernel_cmd)
         await super()._async_launch_kernel(kernel_cmd, **kw)
