@@ -170,6 +170,21 @@ class AnswerStore:
                 raise
         return saved
 
+    def keep_copy(self, exercise_id: str, label: str = "replaced") -> Path | None:
+        """Copy the saved answers file aside as ``<id>.json.<label>-<time>`` (None: nothing readable to copy).
+
+        For a widget about to save over an answer it could not show in full
+        (content changed since): the earlier file stays, named in the message.
+        """
+        try:
+            with self._locked(exercise_id):
+                found = self._read(exercise_id)
+                if found is None or found.data is None:
+                    return None
+                return self._write_aside(self.path(exercise_id), label, found.data)
+        except (_Refused, OSError):
+            return None
+
     def load(
         self,
         exercise_id: str,

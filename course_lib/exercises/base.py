@@ -44,16 +44,29 @@ class ExerciseView(w.VBox):
         self._show_status(saved)
         return saved.answer if saved else None
 
+    def keep_unshown(self, saved: Any, shown: Any) -> None:
+        """Call after showing ``saved``: if the controls hold less (``shown`` differs), the next save first
+        copies the saved file aside, so what the widget could not show is not silently lost."""
+        self._unshown = saved is not None and saved != shown
+        if self._unshown:
+            self.message.value = ("Part of your saved answer does not fit this exercise any more (its content "
+                                  "has changed). Your next change will save what you see; the earlier answer "
+                                  "will be kept in a copy.")
+
     def save(self, answer: Any, note: str) -> SavedAnswer | None:
         """Save the whole answer at once and say so (None: it could not be saved, and the message says why)."""
         # Another copy of this exercise (the cell shown twice, a second tab) may
         # have saved since this view loaded: the store then keeps that answer aside.
+        kept = self.store.keep_copy(self.exercise.id) if getattr(self, "_unshown", False) else None
         try:
             saved = self.store.save(self.exercise.id, answer, replaces=getattr(self, "_seen", None))
         except OSError as exc:  # e.g. a full disk, or an answers folder that is a link
             self.message.value = f"Your answer could not be saved: {exc.strerror or exc}. Ask your instructor."
             return None
         self._seen = saved.saved_at
+        self._unshown = False
+        if kept:
+            note += f" Your earlier answer, which did not fit this exercise any more, was kept in {kept.name}."
         if saved.kept_aside:
             note += (f" Another copy of this exercise had saved different answers since you opened it;"
                      f" they were kept in {saved.kept_aside.name}.")

@@ -83,8 +83,9 @@ class BrainstormWidget(ExerciseView):
 
     def remove(self, index: int) -> None:
         """Delete entry ``index`` (0-based)."""
-        del self.items[index]
-        self._commit(f"Answer {index + 1} removed.")
+        removed = self.items.pop(index)
+        # Say what went, so a slip of the mouse costs nothing: the text can be added again.
+        self._commit(f"Answer {index + 1} removed: \u201c{removed}\u201d. To bring it back, type it again.")
 
     # -- view --------------------------------------------------------------
     def _commit(self, note: str) -> None:

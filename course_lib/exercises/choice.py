@@ -32,6 +32,10 @@ WRAP_OPTIONS_CSS = """<style>
 </style>"""
 
 
+def _as_sets(answer: dict[str, list[str]] | None) -> dict[str, frozenset[str]] | None:
+    return None if answer is None else {question: frozenset(picked) for question, picked in answer.items()}
+
+
 def options_shown(exercise: ChoiceExercise, question: ChoiceQuestion, identity: str) -> list[ChoiceOption]:
     """The question's options in the order the trainee ``identity`` sees them."""
     return display_order(question.options, lambda o: o.id, exercise.id, question.id, identity=identity)
@@ -48,7 +52,10 @@ class ChoiceWidget(ExerciseView):
         self.controls: dict[str, w.RadioButtons | list[tuple[str, w.Checkbox]]] = {}
         blocks = [self._block(n, question) for n, question in enumerate(exercise.questions, start=1)]
         super().__init__(exercise, store, [w.HTML(WRAP_OPTIONS_CSS), *blocks])
-        self._show(self.load_saved() or {})
+        saved = self.load_saved()
+        self._show(saved or {})
+        # Picks of options the questions no longer have cannot be shown: keep them in a copy.
+        self.keep_unshown(_as_sets(saved), _as_sets(self.answer) if saved is not None else None)
         self._loading = False
 
     def summary(self, answer: Any) -> str:

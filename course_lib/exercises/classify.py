@@ -47,6 +47,7 @@ class ClassifyWidget(ExerciseView):
         for item_id, dropdown in self.dropdowns.items():
             if saved.get(item_id) in known:
                 dropdown.value = saved[item_id]
+        self.keep_unshown(saved or None, self.answer)  # items or groups the content no longer has
         self._loading = False
 
     def summary(self, answer: Any) -> str:

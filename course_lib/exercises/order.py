@@ -53,9 +53,8 @@ class OrderWidget(ExerciseView):
         if saved and sorted(saved) == sorted(exercise.correct_order):
             self.order = list(saved)
         else:
-            if saved:
-                self.message.value = "Your saved order no longer matches the steps; please order them again."
             self.order = exercise.initial_order
+            self.keep_unshown(saved, self.order)  # a saved order of other steps: kept in a copy
         self._render()
 
     def summary(self, answer: Any) -> str:

@@ -88,12 +88,19 @@ class RoleplayWidget(ExerciseView):
     # -- actions -----------------------------------------------------------
     def choose(self, choice_id: str) -> None:
         """Give reply ``choice_id`` at the current step of the attempt being played."""
-        current = walk(self.exercise, self.current).current
+        result = walk(self.exercise, self.current)
+        current = result.current
         if current is None or choice_id not in {c.id for c in current.choices}:
             self.message.value = "That reply is not available at this point of the call."
             return
-        attempt = {"path": [*self.current["path"], {"node": current.id, "choice": choice_id}]}
-        self.answer = {"attempts": [*self.answer["attempts"][:-1], attempt], "chosen": self.answer["chosen"]}
+        fitting = [{"node": step.node.id, "choice": step.choice.id} for step in result.steps]
+        attempt = {"path": [*fitting, {"node": current.id, "choice": choice_id}]}
+        if result.problem:
+            # A saved call that no longer fits the content is kept as it was; play on in a new attempt.
+            grown = {"attempts": [*self.answer["attempts"], attempt], "chosen": self.answer["chosen"]}
+            self.answer, _dropped = drop_to_limit(self.exercise, grown, MAX_ATTEMPTS, self.standards)
+        else:
+            self.answer = {"attempts": [*self.answer["attempts"][:-1], attempt], "chosen": self.answer["chosen"]}
         ended = walk(self.exercise, attempt).ended
         self.save(self.answer, self._render_text(self.exercise.call_ended) if ended else "Reply saved.")
         self._render()

@@ -51,6 +51,7 @@ class TrueFalseWidget(ExerciseView):
         saved = self.load_saved() or {}
         for statement_id, toggle in self.toggles.items():
             toggle.value = saved.get(statement_id)
+        self.keep_unshown(saved or None, self.answer)  # statements the content no longer has
         self._loading = False
         self._render()
 

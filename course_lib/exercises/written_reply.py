@@ -63,7 +63,14 @@ class WrittenReplyWidget(ExerciseView):
             self.message.value = (f"Your reply has {len(text)} characters; please keep it under "
                                   f"{self.exercise.length.max_chars}. It was not saved.")
             return
-        if self.save({"text": text}, "Reply saved." if text.strip() else "Saved an empty reply.") is None:
+        note = "Reply saved."
+        if not text.strip():
+            note = "Saved an empty reply."
+            # Emptying the box and saving must not silently lose a reply: keep the saved one in a copy.
+            kept = self.store.keep_copy(self.exercise.id) if self.saved_text.strip() else None
+            if kept:
+                note += f" Your previous reply was kept in {kept.name}; open it to copy the text back."
+        if self.save({"text": text}, note) is None:
             return
         self.saved_text = text
         self._update_counts()

@@ -114,3 +114,13 @@ def test_two_copies_of_an_exercise_never_lose_answers(answers):
     assert kept.name in second.message.value
     type_and_press_enter(second, "Greet every caller by name")  # no conflict now: nothing more kept
     assert len(list(answers.glob("m1-brainstorm.json.superseded-*"))) == 1
+
+
+def test_removing_an_entry_says_what_was_removed(answers):
+    widget = brainstorm("m1-brainstorm", answers)
+    type_and_press_enter(widget, "Call customers back when you said you would")
+    type_and_press_enter(widget, "Listen to the whole question before answering")
+    widget.remove(0)
+    assert saved_items(answers) == ["Listen to the whole question before answering"]
+    assert "“Call customers back when you said you would”" in widget.message.value
+    assert "type it again" in widget.message.value

@@ -81,3 +81,26 @@ def test_controls_are_labelled(answers):
     assert boxes(widget, "external-standards")["greet"].description == (
         "Greet customers in a courteous, professional way"
     )
+
+
+def test_picks_of_options_the_content_no_longer_has_are_kept_in_a_copy(answers):
+    import json
+
+    answers.mkdir()
+    stale = {"chain-meaning": ["links"], "internal-customer": ["retired-option"]}
+    (answers / "m2-chain-check.json").write_text(json.dumps({
+        "format": 1, "exercise": "m2-chain-check", "saved_at": "2024-01-01T10:00:00+00:00", "answer": stale,
+    }), encoding="utf-8")
+    widget = show("m2-chain-check", answers)
+    assert "does not fit this exercise any more" in widget.message.value
+    widget.controls["weak-link"].value = "reaches-customer"
+    (copy,) = answers.glob("m2-chain-check.json.replaced-*")
+    assert json.loads(copy.read_text(encoding="utf-8"))["answer"] == stale
+    assert copy.name in widget.message.value
+    assert saved(answers) == {"chain-meaning": ["links"], "weak-link": ["reaches-customer"]}
+
+
+def test_a_saved_answer_that_fits_is_not_copied(answers):
+    show("m2-chain-check", answers).controls["chain-meaning"].value = "links"
+    show("m2-chain-check", answers).controls["weak-link"].value = "reaches-customer"
+    assert not list(answers.glob("*.replaced-*"))

@@ -86,7 +86,13 @@ def test_a_stale_saved_order_falls_back_to_the_shuffle(answers, exercise):
     }), encoding="utf-8")
     widget = show("m6-strategy-order", answers)
     assert widget.order == exercise.initial_order
-    assert "no longer matches the steps" in widget.message.value
+    assert "does not fit this exercise any more" in widget.message.value
+    widget.move(0, +1)  # the first change saves what is shown, and keeps the stale order in a copy
+    (copy,) = answers.glob("m6-strategy-order.json.replaced-*")
+    assert json.loads(copy.read_text(encoding="utf-8"))["answer"] == ["vision", "retired-step"]
+    assert copy.name in widget.message.value
+    widget.move(0, +1)
+    assert len(list(answers.glob("m6-strategy-order.json.replaced-*"))) == 1  # only once
 
 
 def test_buttons_are_labelled(answers):

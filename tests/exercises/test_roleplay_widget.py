@@ -176,6 +176,9 @@ def test_a_saved_path_that_no_longer_fits_is_reported(answers):
     widget = show("m4-phone-roleplay", answers)
     assert "Step 2 of your saved call does not fit" in widget.message.value
     assert "waits to hear who has answered" in widget.caller_line.value
+    play(widget, BEST[1:2])  # playing on keeps the saved call as it was, and goes on in a new attempt
+    assert saved_path(answers, 0) == [("ringing", "ring-1"), ("greeting", "gone")]
+    assert saved_path(answers, 1) == BEST[:2]
 
 
 def test_replies_and_restart_are_labelled_buttons(answers):

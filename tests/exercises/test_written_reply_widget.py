@@ -62,3 +62,20 @@ def test_a_reply_over_the_length_limit_is_not_saved_and_stays_in_the_box(answers
     widget.text.value = "A shorter reply."
     widget.save_button.click()
     assert saved_text(answers) == "A shorter reply."
+
+
+def test_saving_an_empty_box_over_a_reply_keeps_the_reply_in_a_copy(answers):
+    import json
+
+    widget = show("m5-recovery-reply", answers)
+    widget.text.value = "Thank you for telling us about the parcel."
+    widget.save_button.click()
+    widget.text.value = ""
+    widget.save_button.click()
+    assert saved_text(answers) == ""
+    (copy,) = answers.glob("m5-recovery-reply.json.replaced-*")
+    kept = json.loads(copy.read_text(encoding="utf-8"))["answer"]["text"]
+    assert kept == "Thank you for telling us about the parcel."
+    assert copy.name in widget.message.value
+    widget.save_button.click()  # an empty box over an empty reply: nothing to keep
+    assert len(list(answers.glob("m5-recovery-reply.json.replaced-*"))) == 1
