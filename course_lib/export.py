@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from .atomic import write_text_atomic
 from .models.action_plan import ActionPlanExercise
 from .scoring.action_plan import parse_date
 
@@ -101,6 +102,7 @@ def write_exports(exercise: ActionPlanExercise, answer: dict[str, Any], folder: 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     md_path, html_path = (folder / name for name in EXPORT_NAMES)
-    md_path.write_text(to_markdown(exercise, answer), encoding="utf-8")
-    html_path.write_text(to_html(exercise, answer), encoding="utf-8")
+    # Atomic: a full disk leaves an earlier export whole (and raises), never a cut-off file.
+    write_text_atomic(md_path, to_markdown(exercise, answer))
+    write_text_atomic(html_path, to_html(exercise, answer))
     return md_path, html_path

@@ -14,10 +14,12 @@ cell that a spreadsheet would run as a formula gets a leading apostrophe
 from __future__ import annotations
 
 import csv
+import io
 import unicodedata
 from pathlib import Path
 from typing import TextIO
 
+from ..atomic import write_text_atomic
 from .gradebook import Cohort
 
 __all__ = ["defuse", "header", "rows", "write_csv"]
@@ -74,8 +76,11 @@ def rows(cohort: Cohort) -> list[list[str]]:
 def write_csv(cohort: Cohort, target: Path | str | TextIO) -> int:
     """Write the CSV to a path or an open text file; returns the number of trainees."""
     if isinstance(target, (str, Path)):
-        with open(target, "w", encoding="utf-8", newline="") as handle:
-            return write_csv(cohort, handle)
+        # Built in memory and written atomically: a full disk leaves an earlier grades.csv whole.
+        buffer = io.StringIO(newline="")
+        count = write_csv(cohort, buffer)
+        write_text_atomic(target, buffer.getvalue(), newline="")
+        return count
     writer = csv.writer(target)
     writer.writerow(header(cohort))
     table = rows(cohort)

@@ -20,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from ..atomic import write_text_atomic
 from ..models import find_exercise_file, load_exercise
 from ..store import AnswerStore, CorruptAnswersError
 from . import charts
@@ -215,4 +216,4 @@ def build_report(cohort: Cohort, autograded: Path | str, *, title: str = "Cohort
 
 
 def write_report(cohort: Cohort, autograded: Path | str, target: Path | str, *, title: str = "Cohort report") -> None:
-    Path(target).write_text(build_report(cohort, autograded, title=title), encoding="utf-8")
+    write_text_atomic(target, build_report(cohort, autograded, title=title))  # a full disk keeps the old report
