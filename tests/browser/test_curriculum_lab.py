@@ -27,35 +27,65 @@ def course_lab(tmp_path):
     yield from start_lab(REPO_ROOT / "exercises", tmp_path)
 
 
+def _play(page: Page, widget, exercise, steps) -> None:
+    """Click each reply of ``steps`` by its text (replies are shown in a per-trainee order)."""
+    nodes = {node.id: node for node in exercise.nodes}
+    for step in steps:
+        choice = next(c for c in nodes[step["node"]].choices if c.id == step["choice"])
+        widget.locator(".course-reply", has_text=render(exercise, choice.text)).click()
+        expect(widget.locator(".widget-label", has_text=re.compile(r"saved \d\d:\d\d"))).to_be_visible()
+        # the transcript of the call so far is on screen
+        expect(widget).to_contain_text(render(exercise, nodes[step["node"]].caller))
+
+
+def _run_check(page: Page):
+    check = code_cell(page, 'check("m4-phone-roleplay")')
+    check.locator(".jp-InputArea-editor").click()
+    page.keyboard.press("Shift+Enter")
+    return check.locator(".jp-OutputArea")
+
+
 @pytest.mark.browser
 def test_roleplay_call_is_played_saved_and_scored(page: Page, course_lab, request) -> None:
     request.node.screenshot_name = "roleplay-lab"
     exercise = load_exercise("m4-phone-roleplay")
     best = answer_for(exercise, "good")["path"]
-    nodes = {node.id: node for node in exercise.nodes}
+    worse = answer_for(exercise, "poor")["path"]
+    answers = course_lab.root / "module4" / "answers" / "m4-phone-roleplay.json"
     try:
         open_notebook(page, course_lab, "module4/module4.ipynb")
         run_all(page)
         widget = page.locator(".course-roleplay")
         expect(widget).to_have_count(1, timeout=RUN_TIMEOUT)
-        for step in best:
-            choice = next(c for c in nodes[step["node"]].choices if c.id == step["choice"])
-            reply = widget.locator(".course-reply", has_text=render(exercise, choice.text))
-            reply.click()
-            expect(widget.locator(".widget-label", has_text=re.compile(r"saved \d\d:\d\d"))).to_be_visible()
-            # the transcript of the call so far is on screen
-            expect(widget).to_contain_text(render(exercise, nodes[step["node"]].caller))
+        _play(page, widget, exercise, best)
         expect(widget.locator(".course-reply")).to_have_count(0)  # the call has ended
+        assert json.loads(answers.read_text())["answer"]["attempts"] == [{"path": best}]
 
-        saved = json.loads((course_lab.root / "module4" / "answers" / "m4-phone-roleplay.json").read_text())
-        assert saved["answer"]["path"] == best
-
-        check = code_cell(page, 'check("m4-phone-roleplay")')
-        check.locator(".jp-InputArea-editor").click()
-        page.keyboard.press("Shift+Enter")
-        output = check.locator(".jp-OutputArea")
+        # A second, worse call: the first is kept, and it is the one that counts.
+        restart = widget.locator("button", has_text="Start the call again")
+        assert restart.evaluate("b => b.scrollWidth <= b.clientWidth")  # the label is not cut off
+        restart.click()
+        expect(widget).to_contain_text("earlier attempts are kept")
+        _play(page, widget, exercise, worse)
+        saved = json.loads(answers.read_text())["answer"]
+        assert saved["attempts"] == [{"path": best}, {"path": worse}] and saved["chosen"] is None
+        expect(widget).to_contain_text("Attempt 1 of 2 — this is the one that counts (your best call).")
+        output = _run_check(page)
         expect(output).to_contain_text(f"Score: 6 of {exercise.points:g} points", timeout=RUN_TIMEOUT)
-        check.scroll_into_view_if_needed()
+        expect(output).to_contain_text("Attempt 1 of 2 — this is the one that counts")
+
+        # The trainee picks the other attempt: the widget and the check both say it counts now.
+        picker = widget.get_by_label("Attempt that counts")
+        labels = picker.locator("option").all_inner_texts()  # ipywidgets shows spaces as no-break spaces
+        second = next(label for label in labels if label.replace("\xa0", " ").startswith("Attempt 2:"))
+        picker.select_option(label=second)
+        expect(widget).to_contain_text("Attempt 2 of 2 — this is the one that counts (you chose it).")
+        assert json.loads(answers.read_text())["answer"]["chosen"] == 1
+        output = _run_check(page)
+        expect(output).to_contain_text("Attempt 2 of 2 — this is the one that counts (you chose it)",
+                                       timeout=RUN_TIMEOUT)
+        expect(output).not_to_contain_text(f"Score: 6 of {exercise.points:g} points")
+        widget.scroll_into_view_if_needed()
     except BaseException:
         print("---- JupyterLab log ----\n" + course_lab.log_text())
         raise
