@@ -27,9 +27,16 @@ from .kernel import ConfinedKernelManager
 from .launch import Confinement, SandboxError, is_root, namespace_flags, sandbox_uid
 from .processes import kill_all
 
-__all__ = ["ConfinedExecute"]
+__all__ = ["ConfinedExecute", "died_at_start"]
 
 _SERIAL = itertools.count()
+# jupyter_client's words when a new kernel never became ready (nothing of the notebook has run yet).
+_START_FAILURES = ("Kernel died before replying to kernel_info", "Kernel didn't respond in")
+
+
+def died_at_start(error: BaseException) -> bool:
+    """Whether ``error`` says the kernel was lost while starting, before any cell ran."""
+    return str(error).startswith(_START_FAILURES)
 
 
 class ConfinedExecute(Execute):
@@ -81,6 +88,18 @@ class ConfinedExecute(Execute):
         help="Environment variables passed on to confined kernels (also LC_*, JPY_*, COURSE_*, NBGRADER_*).",
     ).tag(config=True)
 
+    start_retries = Integer(
+        2,
+        help=dedent(
+            """
+            How many more times to start a kernel that dies, or never answers, before it
+            replies to kernel_info ("Kernel died before replying to kernel_info", seen on a
+            busy machine), each time in a fresh sandbox, before the notebook fails. A kernel
+            that dies while running the trainee's code is not started again.
+            """
+        ),
+    ).tag(config=True)
+
     _current: tuple[Confinement, Workspace] | None = None
     _warned = False
 
@@ -125,8 +144,20 @@ class ConfinedExecute(Execute):
 
     def preprocess(self, nb: NotebookNode, resources: Any = None, km: Any = None) -> tuple[NotebookNode, Any]:
         resources = resources if resources is not None else {}
-        metadata = resources.get("metadata", {})
         self._protect_course()
+        for attempt in itertools.count(1):
+            try:
+                return self._run_confined(nb, resources, km)
+            except RuntimeError as exc:
+                if attempt > self.start_retries or not died_at_start(exc):
+                    raise
+                self.log.warning("The kernel did not start (%s); starting a fresh one (attempt %d of %d)",
+                                 exc, attempt + 1, self.start_retries + 1)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _run_confined(self, nb: NotebookNode, resources: Any, km: Any) -> tuple[NotebookNode, Any]:
+        """One run of the notebook in a fresh confinement and workspace, both ended before returning."""
+        metadata = resources.get("metadata", {})
         confinement = self.confinement()
         uid = confinement.uid
         if uid is not None:
