@@ -213,7 +213,7 @@ def _length_note(exercise: WrittenReplyExercise, words: int, factor: float) -> s
     limits = exercise.length
     if factor == 1.0:
         return f"Length: {words} words, within {limits.min_words}-{limits.max_words}."
-    keep = f"{limits.outside_factor:.0%} of its points" if limits.outside_factor else "no points"
+    keep = f"{factor:.0%} of its points" if factor else "no points"
     if words < limits.min_words:
         return (f"Length: {words} words, under the minimum of {limits.min_words}, so the reply keeps {keep}. "
                 "Say a little more: what you will do, and when.")

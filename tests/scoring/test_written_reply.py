@@ -179,6 +179,8 @@ def test_length_outside_the_limits_costs_more_the_further_out(exercise):
     assert "under the minimum of 60" in result.feedback[1]
     just_short = " ".join(GOOD.split()[:57])
     assert 0.9 < judge(exercise, just_short).length_factor < 1
+    assert "under the minimum of 60, so the reply keeps 95% of its points" in score(
+        exercise, {"text": just_short}).feedback[1]
     long = GOOD + " More words here." * 200
     assert judge(exercise, long).length_factor == 0.5 and points(exercise, long) == 3
     assert "over the maximum of 250" in score(exercise, {"text": long}).feedback[1]
