@@ -82,7 +82,7 @@ from ..nbgrader_plugins import TrustedWidgetScores
 from ..sandbox import ConfinedExecute, SandboxError, frozen_content, probe, protect_course_files
 from ..sandbox.folder import remove_stale
 from ..sandbox.processes import kill_all
-from .locking import LockedStep, gradebook_lock, lock_path_for
+from .locking import LockedStep, course_lock, gradebook_lock, lock_path_for
 from .markers import MARKER_PREFIX, is_marked, mark_graded
 from .nbgrader_adapter import exporter_steps, regular_files_only, set_exporter_steps
 from .progress import ProgressBar
@@ -494,7 +494,9 @@ def grade_cohort(
     """Grade every submission of ``assignments`` in ``course_dir``; see the module docstring."""
     started = time.monotonic()
     argv = [*nbgrader_args, *([f"--Execute.timeout={timeout}"] if timeout else [])]
-    with _cwd(Path(course_dir).resolve()):
+    # A second run in the same course waits here (and says so) until the first has finished.
+    waiting = lambda text: print(text, file=stream or sys.stderr, flush=True)  # noqa: E731
+    with course_lock(Path(course_dir).resolve(), on_wait=waiting), _cwd(Path(course_dir).resolve()):
         app = _make_app(argv)
         execute = check_configuration(app)
         lock = lock_path_for(app.coursedir.db_url, app.coursedir.root)

@@ -8,7 +8,9 @@ exclusive ``flock`` on ``<gradebook>.lock``; only the kernel execution, which
 is where the time goes, runs unlocked and in parallel. A ``flock`` is taken
 per call on a freshly opened file, so forked workers never share a lock by
 inheriting a descriptor, and two ``course grade`` runs in one course wait for
-each other instead of colliding.
+each other instead of colliding. On top of that, :func:`course_lock` makes a
+second whole ``course grade`` run in the same course wait for the first, so no
+submission is graded by both at once.
 """
 
 from __future__ import annotations
@@ -20,7 +22,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-__all__ = ["LockedStep", "gradebook_lock", "lock_path_for"]
+__all__ = ["COURSE_LOCK_NAME", "LockedStep", "course_lock", "gradebook_lock", "lock_path_for"]
+
+# Held by a whole `course grade` run: a second run in the same course waits for the first to finish,
+# then finds its submissions graded and skips them (each submission is graded once).
+COURSE_LOCK_NAME = ".course-grade.lock"
 
 
 def lock_path_for(db_url: str, course_root: Path | str) -> Path:
@@ -37,6 +43,26 @@ def gradebook_lock(path: Path | str) -> Iterator[None]:
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+@contextmanager
+def course_lock(course_root: Path | str, on_wait: Callable[[str], object] | None = None) -> Iterator[None]:
+    """Hold the course's grading lock; if another run holds it, call ``on_wait(message)`` and wait."""
+    path = Path(course_root) / COURSE_LOCK_NAME
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "another process"
+            if on_wait is not None:
+                on_wait(f"Another course grade (pid {holder}) is grading this course; waiting for it to finish...")
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
         yield
     finally:
         os.close(fd)  # closing releases the lock

@@ -1,0 +1,59 @@
+"""Two `course grade` runs at once on one course: the second waits, and each submission is graded once.
+
+Real runs of the ``course`` command on the six-trainee course of
+``tests/cohort/test_grade_resume.py`` (each notebook slowed down, so the
+second run starts while the first is grading).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+
+import pytest
+
+from course_lib.cohort.locking import COURSE_LOCK_NAME, course_lock
+
+from ..cohort.confined import course_cli, needs_root, uid_base
+from ..cohort.test_grade_resume import ANSWERS, assert_graded_exactly_once, course, wait_for  # noqa: F401
+
+N = len(ANSWERS)
+
+
+@pytest.mark.nbgrader
+@needs_root()
+def test_a_second_run_waits_for_the_first_and_grades_nothing_twice(course):  # noqa: F811
+    lock = course / COURSE_LOCK_NAME
+    first = course_cli(course, "grade", "module1", "--workers", "2", f"--ConfinedExecute.uid_base={uid_base()}",
+                       wait=False)
+    wait_for(lambda: lock.exists() and lock.read_text().strip() == str(first.pid) or first.poll() is not None)
+    second = course_cli(course, "grade", "module1", f"--ConfinedExecute.uid_base={uid_base()}", wait=False)
+    out1, err1 = first.communicate(timeout=600)
+    out2, err2 = second.communicate(timeout=600)
+    assert first.returncode == 0 and second.returncode == 0, out1 + err1 + out2 + err2
+    assert f"Graded {N} submission(s), skipped 0" in out1, out1
+    assert "is grading this course; waiting for it to finish" in err2 + out2
+    assert f"Graded 0 submission(s), skipped {N} already graded" in out2, out2
+    assert_graded_exactly_once(course)
+
+
+def _hold(folder, log, seconds):
+    with course_lock(folder, on_wait=lambda text: log.put(("waited", text))):
+        log.put(("in", time.monotonic()))
+        time.sleep(seconds)
+        log.put(("out", time.monotonic()))
+
+
+def test_the_course_lock_is_held_by_one_run_at_a_time(tmp_path):
+    context = multiprocessing.get_context("fork")
+    log = context.Queue()
+    runs = [context.Process(target=_hold, args=(tmp_path, log, 0.5)) for _ in range(2)]
+    for run in runs:
+        run.start()
+        time.sleep(0.1)
+    for run in runs:
+        run.join(10)
+    events = [log.get(timeout=5) for _ in range(5)]
+    assert [kind for kind, _ in events if kind != "waited"] == ["in", "out", "in", "out"]
+    waited = [text for kind, text in events if kind == "waited"]
+    assert len(waited) == 1 and f"pid {runs[0].pid}" in waited[0]
