@@ -13,7 +13,7 @@ from typing import Any
 import ipywidgets as w
 
 from ..models.true_false import TrueFalseExercise
-from ..scoring.true_false import band_for, theme_strengths, true_count
+from ..scoring.true_false import band_for, true_count
 from ..store import AnswerStore
 from .base import ExerciseView
 
@@ -46,7 +46,7 @@ class TrueFalseWidget(ExerciseView):
                                layout=w.Layout(margin="0 0 0.6em 0")))
         self.progress = w.Label()
         self.result = w.HTML()
-        self.chart = w.Output()
+        self.chart = w.HTML()
         super().__init__(exercise, store, [w.VBox(rows), self.progress, self.result, self.chart])
         saved = self.load_saved() or {}
         for statement_id, toggle in self.toggles.items():
@@ -78,7 +78,7 @@ class TrueFalseWidget(ExerciseView):
         self.progress.value = f"{answered} of {total} answered"
         if answered < total:
             self.result.value = ""
-            self.chart.outputs = ()
+            self.chart.value = ""
             return
         band = band_for(self.exercise, answer)
         self.result.value = (
@@ -89,15 +89,9 @@ class TrueFalseWidget(ExerciseView):
 
     def _draw_chart(self, answer: dict[str, bool]) -> None:
         # Imported here: matplotlib is only needed once the assessment is complete.
-        from ..charts import figure_png, self_assessment_chart
+        from ..charts import figure_png, self_assessment_alt, self_assessment_chart
 
-        png = figure_png(self_assessment_chart(self.exercise, answer), dpi=96)
-        alt = "Your strengths by theme: " + "; ".join(
-            f"{label} {true} of {count} True" for label, (true, count) in theme_strengths(self.exercise, answer).items()
-        )
-        # Set the output directly (a plain notebook output): works in a kernel and in tests alike.
-        self.chart.outputs = ({
-            "output_type": "display_data",
-            "data": {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": alt},
-            "metadata": {},
-        },)
+        png = base64.b64encode(figure_png(self_assessment_chart(self.exercise, answer), dpi=96)).decode("ascii")
+        # An <img> with the numbers as alt text: JupyterLab shows a bare image/png output with no alt at all.
+        alt = html.escape(self_assessment_alt(self.exercise, answer), quote=True)
+        self.chart.value = f'<img src="data:image/png;base64,{png}" alt="{alt}" style="max-width:100%">'
