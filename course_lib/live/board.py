@@ -136,6 +136,8 @@ class LiveBoard(w.VBox):
         self.body.value = shown.html
         if shown.chart:
             self.chart.value = shown.chart
+            # An Image widget has no alt attribute: its tooltip becomes the <img>'s title, its accessible name.
+            self.chart.tooltip = shown.chart_alt
             self.chart.layout.display = ""
         else:
             self.chart.layout.display = "none"

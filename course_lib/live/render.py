@@ -14,7 +14,8 @@ from html import escape
 
 from .aggregate import BandSummary, BrainstormSummary, ChoiceSummary, ClassifySummary, Summary
 
-__all__ = ["BOARD_CSS", "Rendered", "bar_chart_png", "classify_html", "flip_chart_html", "notes_html", "render"]
+__all__ = ["BOARD_CSS", "Rendered", "bar_chart_png", "chart_alt", "classify_html", "flip_chart_html", "notes_html",
+           "render"]
 
 MAX_CARDS_PER_THEME = 40  # beyond this a theme column says "and N more"
 MAX_NAMES = 12
@@ -47,6 +48,7 @@ class Rendered:
     html: str
     chart: bytes | None
     notes_html: str
+    chart_alt: str = ""  # the chart's numbers as text, for a screen reader
 
 
 @lru_cache(maxsize=64)
@@ -77,6 +79,12 @@ def bar_chart_png(title: str, labels: tuple[str, ...], counts: tuple[int, ...], 
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()
+
+
+def chart_alt(title: str, labels: tuple[str, ...], counts: tuple[int, ...]) -> str:
+    """What a bar chart shows, in words: its title, then every bar's label and count."""
+    bars = "; ".join(f"{label}: {count}" for label, count in zip(labels, counts, strict=True))
+    return f"Bar chart, {title}: {bars or 'no data yet'}."
 
 
 def _plural(n: int, word: str) -> str:
@@ -170,17 +178,19 @@ def notes_html(notes: tuple[str, ...]) -> str:
 def render(summary: Summary, *, show_names: bool = False, reveal: bool = False, projector: bool = False) -> Rendered:
     """HTML (and a chart) for one activity's summary."""
     headline = f"{_plural(summary.participants, 'trainee')} took part"
-    chart = None
+    chart, alt = None, ""
     if isinstance(summary, BrainstormSummary):
         body = flip_chart_html(summary, show_names)
         if summary.participants:
             labels, counts = zip(*summary.theme_counts, strict=True) if summary.theme_counts else ((), ())
             chart = bar_chart_png("Entries per theme", tuple(labels), tuple(counts), projector)
+            alt = chart_alt("Entries per theme", tuple(labels), tuple(counts))
     elif isinstance(summary, BandSummary):
         body = bands_html(summary)
         if summary.participants > summary.in_progress:
             labels, counts = zip(*summary.bands, strict=True)
             chart = bar_chart_png("Trainees per band (anonymous)", tuple(labels), tuple(counts), projector)
+            alt = chart_alt("Trainees per band (anonymous)", tuple(labels), tuple(counts))
     elif isinstance(summary, ChoiceSummary):
         body = choice_html(summary, reveal)
     elif isinstance(summary, ClassifySummary):
@@ -188,4 +198,4 @@ def render(summary: Summary, *, show_names: bool = False, reveal: bool = False, 
     else:
         body = f"<p>The board has no chart for {escape(summary.exercise.type)} activities.</p>"
     title = f"<h3>{escape(summary.exercise.title)}</h3>"
-    return Rendered(headline, BOARD_CSS + title + body, chart, notes_html(summary.notes))
+    return Rendered(headline, BOARD_CSS + title + body, chart, notes_html(summary.notes), alt)
