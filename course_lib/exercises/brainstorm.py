@@ -31,9 +31,11 @@ class BrainstormWidget(ExerciseView):
         # whole text and adds it. Reacting to a separate "submit"/click message
         # instead loses the last keystrokes: ipywidgets may deliver it before
         # the final value (measured in a real browser with fast typing).
+        # The label is the exercise's own sentence to finish ("Customer Service means..."), so a screen
+        # reader says what the field is for, not just "New answer".
         self.entry = w.Text(
             placeholder=exercise.placeholder,
-            description="New answer",
+            description=exercise.title,
             tooltip="Type one behaviour, then press Enter or click Add",
             continuous_update=False,
             layout=w.Layout(width="100%"),
@@ -43,9 +45,10 @@ class BrainstormWidget(ExerciseView):
             description="Add", tooltip="Add this answer (or press Enter)", button_style="primary", icon="plus"
         )
         self.rows = w.VBox(layout=w.Layout(margin="0.5em 0"))
-        # Clicking Add blurs the field, which sends (and adds) the text; the click
-        # itself only retries text left in the field after a refusal.
-        self.add_button.on_click(lambda _button: self.add(self.entry.value))
+        self._row_widgets: list[tuple[w.Text, w.Button]] = []
+        self._rendering = False  # True while rows are refilled: their value changes are not edits
+        self._just_added = False  # the field's text was added when it lost focus, just before Add
+        self.add_button.on_click(lambda _button: self._add_clicked())
         self.entry.observe(self._entry_committed, names="value")
         super().__init__(exercise, store, [w.HBox([self.entry, self.add_button]), self.rows])
         self.items: list[str] = list(self.load_saved() or [])
@@ -56,8 +59,19 @@ class BrainstormWidget(ExerciseView):
 
     # -- actions -----------------------------------------------------------
     def _entry_committed(self, change: dict) -> None:
+        if change["new"]:  # new text typed (the field cleared after an add is not)
+            self._just_added = False
         if change["new"].strip():  # clearing the field after an add is not an entry
             self.add(change["new"])
+
+    def _add_clicked(self) -> None:
+        # Clicking (or tabbing to) Add blurs the field, which sends and adds the text first; the click
+        # itself only retries text left in the field after a refusal. Either way the trainee types the
+        # next answer there, so the keyboard focus goes back to the field.
+        if self.entry.value.strip() or not self._just_added:
+            self.add(self.entry.value)
+        self._just_added = False
+        self.entry.focus()
 
     def add(self, text: str) -> bool:
         """Add an entry; refuse empty, duplicate and overlong ones with a message."""
@@ -68,6 +82,7 @@ class BrainstormWidget(ExerciseView):
         self.items.append(" ".join(text.split()))
         self.entry.value = ""
         self._commit(f"Added answer {len(self.items)}.")
+        self._just_added = True
         return True
 
     def edit(self, index: int, text: str) -> bool:
@@ -86,6 +101,11 @@ class BrainstormWidget(ExerciseView):
         removed = self.items.pop(index)
         # Say what went, so a slip of the mouse costs nothing: the text can be added again.
         self._commit(f"Answer {index + 1} removed: \u201c{removed}\u201d. To bring it back, type it again.")
+        # The keyboard focus goes to the answer now in its place (or to the empty field), not to the page.
+        if self.items:
+            self._row_widgets[min(index, len(self.items) - 1)][0].focus()
+        else:
+            self.entry.focus()
 
     # -- view --------------------------------------------------------------
     def _commit(self, note: str) -> None:
@@ -93,16 +113,27 @@ class BrainstormWidget(ExerciseView):
         self._render()
 
     def _render(self) -> None:
-        self.rows.children = [self._row(i, text) for i, text in enumerate(self.items)]
+        # Rows are reused, not rebuilt: a rebuilt row would take the keyboard focus away from the
+        # field a trainee just edited (the browser drops focus with the removed element).
+        self._rendering = True
+        try:
+            while len(self._row_widgets) < len(self.items):
+                self._row_widgets.append(self._row(len(self._row_widgets)))
+            del self._row_widgets[len(self.items):]
+            for number, ((field, remove), text) in enumerate(zip(self._row_widgets, self.items, strict=True), 1):
+                field.value = text
+                remove.tooltip = f"Remove answer {number}: {text}"
+        finally:
+            self._rendering = False
+        self.rows.children = [w.HBox([field, remove]) for field, remove in self._row_widgets]
 
-    def _row(self, index: int, text: str) -> w.HBox:
+    def _row(self, index: int) -> tuple[w.Text, w.Button]:
         field = w.Text(
-            value=text,
             description=f"Answer {index + 1}",
             continuous_update=False,  # save on Enter or when the field loses focus
             layout=w.Layout(width="100%"),
         )
-        remove = w.Button(description="Remove", tooltip=f"Remove answer {index + 1}", icon="trash")
-        field.observe(lambda change: self.edit(index, change["new"]), names="value")
+        remove = w.Button(description="Remove", icon="trash")
+        field.observe(lambda change: None if self._rendering else self.edit(index, change["new"]), names="value")
         remove.on_click(lambda _button: self.remove(index))
-        return w.HBox([field, remove])
+        return field, remove

@@ -96,11 +96,32 @@ def test_corrupt_file_is_reported_and_kept(answers):
 
 def test_controls_are_labelled(answers):
     widget = brainstorm("m1-brainstorm", answers)
-    assert widget.entry.description == "New answer"
+    assert widget.entry.description == "Customer Service means..."  # the sentence the entry finishes
     assert widget.add_button.description == "Add" and widget.add_button.tooltip
     type_and_press_enter(widget, "Listen to the whole question")
     field, remove = widget.rows.children[0].children
-    assert field.description == "Answer 1" and remove.tooltip == "Remove answer 1"
+    assert field.description == "Answer 1" and remove.tooltip == "Remove answer 1: Listen to the whole question"
+
+
+def test_add_after_the_text_was_sent_is_quiet_and_keeps_the_entry_for_the_next_answer(answers):
+    widget = brainstorm("m1-brainstorm", answers)
+    type_and_press_enter(widget, "Listen to the whole question")  # sent as the field lost focus to Add
+    widget.add_button.click()
+    assert widget.message.value == "Added answer 1."  # not "Type a behaviour first."
+    widget.add_button.click()  # a second click with nothing typed is a slip worth naming
+    assert widget.message.value == "Type a behaviour first."
+
+
+def test_rows_are_kept_across_edits_so_focus_stays_in_the_edited_field(answers):
+    widget = brainstorm("m1-brainstorm", answers)
+    for text in ["Listen to the whole question", "Smile and greet every caller"]:
+        type_and_press_enter(widget, text)
+    first_field = widget.rows.children[0].children[0]
+    first_field.value = "Listen to the whole question first"
+    assert widget.rows.children[0].children[0] is first_field  # the same widget (and element) as before
+    widget.rows.children[0].children[1].click()
+    assert [row.children[0].value for row in widget.rows.children] == ["Smile and greet every caller"]
+    assert saved_answer(answers, "m1-brainstorm") == ["Smile and greet every caller"]
 
 
 def test_two_copies_of_an_exercise_never_lose_answers(answers):
