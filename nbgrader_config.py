@@ -101,3 +101,9 @@ c.HTMLExporter.preprocessors = [EscapeSubmissionFields]
 c.CourseFeedbackExporter.preprocessors = []
 c.HTMLExporter.sanitize_html = True
 c.ClearHiddenTests.enforce_metadata = False
+# What a trainee finds in a written-answer cell of the release (nbgrader's
+# default "YOUR ANSWER HERE" reads like content once the cell is rendered).
+# Left unchanged, the cell still scores 0 without manual grading.
+c.ClearSolutions.text_stub = (
+    "*Double-click here and replace this text with your answer, then press Ctrl+Enter to show it formatted.*"
+)
