@@ -4,7 +4,8 @@
   yet the RISE slideshow still carries them as speaker notes;
 - opening a notebook does not mark it modified (its kernel metadata is already
   what JupyterLab writes);
-- a check cell shows formatted feedback and no bare number under it;
+- a check cell shows formatted feedback and no bare number under it, and
+  the self-assessment's check shows the chart its instructions promise;
 - the graded notebook's written-answer cell reads as an instruction.
 """
 
@@ -22,6 +23,10 @@ if os.environ.get("CI") != "true":  # in CI a missing playwright is an error, ne
     pytest.importorskip("playwright")
 
 from playwright.sync_api import Page, expect  # noqa: E402
+
+from course_lib.models import load_exercise  # noqa: E402
+from course_lib.store import AnswerStore  # noqa: E402
+from course_lib.synthetic import answer_for  # noqa: E402
 
 from .conftest import REPO_ROOT, start_lab  # noqa: E402
 from .lab_actions import LOAD_TIMEOUT, RUN_TIMEOUT, code_cell, open_notebook, run_all  # noqa: E402
@@ -44,11 +49,15 @@ def _same_python_as_committed(notebook: str) -> None:
 
 
 @pytest.fixture
-def course_lab(tmp_path):
+def course_lab(tmp_path):  # tests ask for it before `page`: the screenshot is taken while the server still runs
     """JupyterLab over copies of notebooks/ and exercises/module1/, side by side as in the repository."""
     tree = tmp_path / "tree"
     shutil.copytree(REPO_ROOT / "notebooks", tree / "notebooks")
-    shutil.copytree(REPO_ROOT / "exercises" / "module1", tree / "exercises" / "module1")
+    for module in ("module1", "module7"):
+        shutil.copytree(REPO_ROOT / "exercises" / module, tree / "exercises" / module)
+    # a finished self-assessment, saved as the widget saves it
+    exercise = load_exercise("m7-self-assessment")
+    AnswerStore(tree / "exercises" / "module7" / "answers").save(exercise.id, answer_for(exercise, "good"))
     yield from start_lab(tree, tmp_path / "lab")
 
 
@@ -65,7 +74,7 @@ def _not_dirty(page: Page) -> None:
 
 
 @pytest.mark.browser
-def test_a_lesson_opens_clean_with_facilitator_notes_collapsed(page: Page, course_lab, request) -> None:
+def test_a_lesson_opens_clean_with_facilitator_notes_collapsed(course_lab, page: Page, request) -> None:
     request.node.screenshot_name = "lesson-notes-collapsed"
     _same_python_as_committed(LESSON)
     notes = _notes(LESSON)
@@ -112,7 +121,7 @@ def test_a_lesson_opens_clean_with_facilitator_notes_collapsed(page: Page, cours
 
 
 @pytest.mark.browser
-def test_a_graded_notebook_opens_clean_and_its_answer_cell_says_what_to_do(page: Page, course_lab, request) -> None:
+def test_a_graded_notebook_opens_clean_and_its_answer_cell_says_what_to_do(course_lab, page: Page, request) -> None:
     request.node.screenshot_name = "graded-notebook-view"
     _same_python_as_committed(GRADED)
     try:
@@ -134,6 +143,27 @@ def test_a_graded_notebook_opens_clean_and_its_answer_cell_says_what_to_do(page:
         _no_bare_number(check)
         # after Run All the written-answer cell still reads as an instruction
         expect(answer.locator(".jp-MarkdownOutput em")).to_contain_text("Double-click here")
+    except BaseException:
+        print("---- JupyterLab log ----\n" + course_lab.log_text())
+        raise
+
+
+@pytest.mark.browser
+def test_the_self_assessment_check_shows_the_chart_it_promises(course_lab, page: Page, request) -> None:
+    request.node.screenshot_name = "module7-check-chart"
+    try:
+        open_notebook(page, course_lab, "exercises/module7/module7.ipynb")
+        expect(page.locator(".jp-NotebookPanel")).to_contain_text("a chart of your strengths by theme")
+        run_all(page)
+        check = code_cell(page, 'check("m7-self-assessment")')
+        chart = check.locator("section.course-check img")
+        expect(chart).to_be_visible(timeout=RUN_TIMEOUT)
+        alt = chart.get_attribute("alt") or ""
+        assert "Working with colleagues: 4 of 4" in alt  # the numbers, for a screen reader
+        assert chart.evaluate("img => img.naturalWidth") > 100  # a real picture was decoded
+        expect(check.locator("strong", has_text="Score: 5 of 5 points")).to_be_visible()
+        _no_bare_number(check)
+        chart.scroll_into_view_if_needed()
     except BaseException:
         print("---- JupyterLab log ----\n" + course_lab.log_text())
         raise
