@@ -12,7 +12,19 @@ from ..live.publish import publish_saved
 from ..models import ExerciseBase
 from ..store import AnswerStore, CorruptAnswersError, SavedAnswer
 
-__all__ = ["ExerciseView"]
+__all__ = ["EXERCISE_CSS", "ExerciseView"]
+
+# Shared by every exercise widget. A control whose label is the content's own text (an item to sort, a
+# statement to answer) gets the class "course-labelled": its label wraps instead of being cut short with
+# an ellipsis, and stays the control's accessible name. Every control shows a clear keyboard focus ring.
+EXERCISE_CSS = """<style>
+.course-exercise .course-labelled { width: 100%; height: auto; align-items: center; flex-wrap: wrap; }
+.course-exercise .course-labelled > .widget-label { flex: 1 1 20em; width: auto; max-width: none; height: auto;
+  white-space: normal; overflow: visible; text-overflow: clip; text-align: left; line-height: 1.4;
+  padding: 0.2em 1em 0.2em 0; }
+.course-exercise .course-labelled > select { flex: 0 0 14em; max-width: 100%; }
+.course-exercise :focus-visible { outline: 3px solid #1a4f9c; outline-offset: 2px; }
+</style>"""
 
 
 class ExerciseView(w.VBox):
@@ -28,7 +40,7 @@ class ExerciseView(w.VBox):
         self.exercise, self.store = exercise, store
         self.message = w.Label(layout=w.Layout(min_height="1.5em"))
         self.status = w.Label()
-        header = w.HTML(f"<h3>{html.escape(exercise.title)}</h3><p>{html.escape(exercise.prompt)}</p>")
+        header = w.HTML(f"{EXERCISE_CSS}<h3>{html.escape(exercise.title)}</h3><p>{html.escape(exercise.prompt)}</p>")
         super().__init__([header, *body, self.message, self.status], layout=w.Layout(max_width="60em"))
         self.add_class("course-exercise")
         self.add_class(f"course-{exercise.type.replace('_', '-')}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 import ipywidgets as w
@@ -28,19 +27,19 @@ class ClassifyWidget(ExerciseView):
         self.dropdowns: dict[str, w.Dropdown] = {}
         rows = []
         for number, item in enumerate(exercise.items, start=1):
-            # Escaped HTML, not a Label: Labels never wrap and would cut a long item short.
-            text = w.HTML(html.escape(f"{number}. {item.text}"), layout=w.Layout(flex="1 1 auto"))
+            # The item's own text is the drop-down's label (rendered as text, wrapped by EXERCISE_CSS), so a
+            # screen reader names the drop-down after the item, not "Item 3".
             dropdown = w.Dropdown(
                 options=options,
                 index=0,  # "choose...": value None, shown as a real option (value=None would show a blank)
-                description=f"Item {number}",
-                tooltip=f"Group for item {number}: {item.text}",
-                layout=w.Layout(width="18em", flex="0 0 auto"),
+                description=f"{number}. {item.text}",
+                tooltip=f"Group for item {number}",
+                layout=w.Layout(width="100%"),
             )
+            dropdown.add_class("course-labelled")
             dropdown.observe(lambda _change, n=number: self._changed(n), names="value")
             self.dropdowns[item.id] = dropdown
-            row_layout = w.Layout(justify_content="space-between", align_items="center")
-            rows.append(w.HBox([text, dropdown], layout=row_layout))
+            rows.append(dropdown)
         super().__init__(exercise, store, [w.VBox(rows)])
         saved = self.load_saved() or {}
         known = {group.id for group in exercise.groups}

@@ -33,11 +33,10 @@ class OrderWidget(ExerciseView):
         rows = []
         for position in range(len(exercise.steps)):
             label = w.HTML(layout=w.Layout(flex="1 1 auto"))  # wraps, unlike a Label
-            # Icon-only buttons: the tooltip is their accessible name ("Move step 3 up").
-            up = w.Button(icon="arrow-up", tooltip=f"Move step {position + 1} up", layout=w.Layout(width="3em"))
-            down = w.Button(
-                icon="arrow-down", tooltip=f"Move step {position + 1} down", layout=w.Layout(width="3em")
-            )
+            # Icon-only buttons: the tooltip is their accessible name ("Move step 3 up: <the step>"),
+            # set with the step's text in _render.
+            up = w.Button(icon="arrow-up", layout=w.Layout(width="3em"))
+            down = w.Button(icon="arrow-down", layout=w.Layout(width="3em"))
             up.on_click(lambda _button, p=position: self.move(p, -1))
             down.on_click(lambda _button, p=position: self.move(p, +1))
             self.labels.append(label)
@@ -67,6 +66,10 @@ class OrderWidget(ExerciseView):
             return False
         self.order[position], self.order[target] = self.order[target], self.order[position]
         self._commit(f"Moved step {position + 1} {'up' if offset < 0 else 'down'} to place {target + 1}.")
+        # Focus follows the step, so pressing Enter again moves it on; at either end (where that button
+        # is now disabled and the browser would drop focus) it goes to the step's other button.
+        buttons = (self.up_buttons, self.down_buttons) if offset < 0 else (self.down_buttons, self.up_buttons)
+        (buttons[1] if buttons[0][target].disabled else buttons[0])[target].focus()
         return True
 
     def _commit(self, note: str) -> None:
@@ -77,6 +80,9 @@ class OrderWidget(ExerciseView):
         last = len(self.order) - 1
         for position, step_id in enumerate(self.order):
             step = self.exercise.step(step_id)
-            self.labels[position].value = html.escape(f"{position + 1}. {step.text if step else step_id}")
+            text = step.text if step else step_id
+            self.labels[position].value = html.escape(f"{position + 1}. {text}")
+            self.up_buttons[position].tooltip = f"Move step {position + 1} up: {text}"
+            self.down_buttons[position].tooltip = f"Move step {position + 1} down: {text}"
             self.up_buttons[position].disabled = position == 0
             self.down_buttons[position].disabled = position == last

@@ -19,31 +19,36 @@ from .base import ExerciseView
 
 __all__ = ["TrueFalseWidget"]
 
+CHOOSE = "choose..."
+
 VIEW = "TrueFalseWidget"
 
 
 class TrueFalseWidget(ExerciseView):
-    """One True/False toggle per statement (nothing selected until answered)."""
+    """One True/False drop-down per statement, labelled by the statement ("choose..." until answered).
+
+    A native drop-down, not toggle buttons: its label, value and keys (arrows) reach a screen reader and
+    a keyboard user as they are, where toggle buttons never said which one was pressed, or for what.
+    """
 
     exercise: TrueFalseExercise
 
     def __init__(self, exercise: TrueFalseExercise, store: AnswerStore) -> None:
         self._loading = True  # no saves while saved answers are put back into the controls
-        self.toggles: dict[str, w.ToggleButtons] = {}
+        self.toggles: dict[str, w.Dropdown] = {}
         rows = []
         for number, statement in enumerate(exercise.statements, start=1):
-            toggle = w.ToggleButtons(
-                options=[("True", True), ("False", False)],
-                value=None,
-                description=f"Statement {number}",
-                tooltips=["True: this describes me", "False: not yet, or not always"],
-                style={"button_width": "5em"},
+            toggle = w.Dropdown(
+                options=[(CHOOSE, None), ("True", True), ("False", False)],
+                index=0,
+                description=f"{number}. {statement.text}",  # shown as text, wrapped by EXERCISE_CSS
+                tooltip="True: this describes me. False: not yet, or not always.",
+                layout=w.Layout(width="100%", margin="0 0 0.4em 0"),
             )
+            toggle.add_class("course-labelled")
             toggle.observe(lambda _change, n=number: self._changed(n), names="value")
             self.toggles[statement.id] = toggle
-            # Escaped HTML, not a Label: Labels never wrap and would cut a long statement short.
-            rows.append(w.VBox([w.HTML(html.escape(f"{number}. {statement.text}")), toggle],
-                               layout=w.Layout(margin="0 0 0.6em 0")))
+            rows.append(toggle)
         self.progress = w.Label()
         self.result = w.HTML()
         self.chart = w.HTML()

@@ -56,6 +56,7 @@ def test_a_saved_group_that_no_longer_exists_shows_as_unplaced(answers):
 def test_controls_are_labelled(answers):
     widget = show("m2-customers-classify", answers)
     dropdown = widget.dropdowns["payroll"]
-    assert dropdown.description == "Item 2"
-    assert dropdown.tooltip == "Group for item 2: The payroll officer who needs your timesheet to pay everyone on time"
+    # The item's text is the label (its accessible name), wrapped by the shared stylesheet.
+    assert dropdown.description == "2. The payroll officer who needs your timesheet to pay everyone on time"
+    assert "course-labelled" in dropdown._dom_classes
     assert [label for label, _value in dropdown.options] == [CHOOSE, "Internal customer", "External customer"]

@@ -97,6 +97,7 @@ def test_a_stale_saved_order_falls_back_to_the_shuffle(answers, exercise):
 
 def test_buttons_are_labelled(answers):
     widget = show("m6-strategy-order", answers)
-    assert widget.up_buttons[2].tooltip == "Move step 3 up"
-    assert widget.down_buttons[2].tooltip == "Move step 3 down"
+    third = widget.exercise.step(widget.order[2]).text
+    assert widget.up_buttons[2].tooltip == f"Move step 3 up: {third}"  # names the step, not only its place
+    assert widget.down_buttons[2].tooltip == f"Move step 3 down: {third}"
     assert widget.save_button.description == "Save this order"

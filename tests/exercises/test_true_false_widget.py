@@ -71,9 +71,10 @@ def test_answers_and_result_come_back_when_shown_again(answers, statement_ids):
 def test_controls_are_labelled(answers, statement_ids):
     widget = show("m7-self-assessment", answers)
     toggle = widget.toggles[statement_ids[2]]
-    assert toggle.description == "Statement 3"
-    assert [label for label, _value in toggle.options] == ["True", "False"]
-    assert all(toggle.tooltips)
+    statement = widget.exercise.statements[2].text
+    assert toggle.description == f"3. {statement}"  # the statement names its control, not "Statement 3"
+    assert [label for label, _value in toggle.options] == ["choose...", "True", "False"]
+    assert toggle.value is None and toggle.tooltip
 
 
 def test_chart_is_a_pyplot_free_figure_with_one_bar_per_theme(statement_ids):
