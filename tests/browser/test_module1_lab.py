@@ -6,6 +6,7 @@ import json
 import os
 import re
 
+import nbformat
 import pytest
 
 if os.environ.get("CI") != "true":  # in CI a missing playwright is an error, never a skip
@@ -68,7 +69,7 @@ def test_module1_brainstorm_saves_and_checks(page: Page, module1_lab, request) -
         # the check cell reports on them.
         check_output = check_cell(page).locator(".jp-OutputArea")
         run_all(page)
-        expect(check_output).to_contain_text("Your answers (2):", timeout=RUN_TIMEOUT)
+        expect(check_output).to_contain_text("Your answers (2)", timeout=RUN_TIMEOUT)
         wait_for_idle_kernel(page)
         widget = page.locator(".course-brainstorm")
         expect(widget).to_have_count(1)
@@ -81,22 +82,27 @@ def test_module1_brainstorm_saves_and_checks(page: Page, module1_lab, request) -
         expect(check_output).to_contain_text(SECOND)
         expect(check_output).to_contain_text("Distinct behaviours counted:")
         expect(check_output).to_contain_text(re.compile(r"Score: [\d.]+ of 5 points"))
-        # The cell's last expression is the score as a bare float: Out[n]: 2.0
+        # The cell's result is the score: JupyterLab shows it as the formatted feedback
+        # (no bare number on screen); its text/plain, which nbgrader reads, is the float.
         result = check_output.locator(".jp-OutputArea-executeResult")
         expect(result.locator(".jp-OutputPrompt")).to_have_text(re.compile(r"^\[\d+\]:$"))
-        value = result.locator(".jp-OutputArea-output")
-        expect(value).to_have_text(re.compile(r"^\s*\d+(\.\d+)?\s*$"))
-        assert 0 <= float(value.inner_text()) <= 5
+        expect(result.locator("section.course-check h3")).to_have_text("Customer Service means...")
+        shown = re.search(r"Score: ([\d.]+) of 5 points", result.inner_text())
+        assert shown and not re.search(r"^\s*\d+(\.\d+)?\s*$", result.inner_text(), re.M)
 
         # Save the notebook (outputs included) and reload the page: the widget
         # is restored from the still-running kernel and still shows two answers.
         save_notebook(page)
+        saved_nb = nbformat.read(module1_lab.root / NOTEBOOK, as_version=4)
+        (check_saved,) = [c for c in saved_nb.cells if c.source == 'check("m1-brainstorm")']
+        (plain,) = [o.data["text/plain"] for o in check_saved.outputs if o.output_type == "execute_result"]
+        assert float(plain) == float(shown.group(1)) and 0 < float(plain) < 5
         page.reload(timeout=LOAD_TIMEOUT)
         wait_for_idle_kernel(page)
         expect(page.locator(".course-brainstorm .widget-label", has_text="2 answers saved")).to_be_visible(
             timeout=RUN_TIMEOUT
         )
-        expect(check_cell(page).locator(".jp-OutputArea")).to_contain_text("Your answers (2):")
+        expect(check_cell(page).locator(".jp-OutputArea")).to_contain_text("Your answers (2)")
         check_cell(page).scroll_into_view_if_needed()  # widget and feedback in the screenshot
     except BaseException:
         print("---- JupyterLab log ----\n" + module1_lab.log_text())
