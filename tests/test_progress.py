@@ -20,7 +20,12 @@ points: {points}
 rubric: {{max_behaviour_points: 1, max_theme_points: 1}}
 themes:
   - {{id: listening, label: Listening, keywords: [listen], suggestion: "Listen more."}}
+behaviour:
+  separators: [and]
+  linking_words: [the, to, "on", when]
+  action_words: [listen, call]
 feedback:
+  not_a_behaviour: "not one behaviour"
   no_answers: "Nothing yet."
   too_short: "too short"
   near_duplicate: "too close to {{other}}"
