@@ -1,6 +1,8 @@
 """The XSS corpus (tests/security/xss_payloads.txt) through every trainee text field, in Chromium.
 
-One trainee, ``xss``, submits Module 1, Module 5 and the action plan with the
+The widgets first: the corpus saved as a trainee's answers to Module 1, Module
+5 and the action plan, shown again by the widgets and the self-check in a real
+JupyterLab. Then one trainee, ``xss``, submits Module 1, Module 5 and the action plan with the
 corpus everywhere a trainee types: brainstorm entries, the written reply, every
 part of the action plan, every reflection; the trainee's first and last names
 are payloads, and more trainees exist in the gradebook whose ids are payloads.
@@ -25,6 +27,7 @@ if os.environ.get("CI") != "true":  # in CI a missing playwright is an error, ne
     pytest.importorskip("playwright")
 
 from playwright.sync_api import Page, expect  # noqa: E402
+from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 
 from course_lib.export import write_exports  # noqa: E402
 from course_lib.models import load_exercise  # noqa: E402
@@ -32,7 +35,8 @@ from course_lib.store import AnswerStore  # noqa: E402
 from tests.nbgrader.course import make_course, nbgrader, submit_synthetic  # noqa: E402
 from tests.security.xss import PAYLOADS, as_markdown, chunks, js_urls, ran, watch  # noqa: E402
 
-from .conftest import LabServer, start_lab  # noqa: E402
+from .conftest import REPO_ROOT, LabServer, start_lab  # noqa: E402
+from .lab_actions import RUN_TIMEOUT, code_cell, run_all, wait_for_idle_kernel  # noqa: E402
 
 pytestmark = pytest.mark.browser
 ASSIGNMENTS = ["module1", "module5", "action-plan"]
@@ -165,3 +169,44 @@ def test_formgrader_runs_no_payload(page: Page, xss_formgrader: LabServer, reque
 def test_text_after_an_unclosed_table_in_a_reflection_is_still_shown(page: Page, xss_course: Path) -> None:
     page.goto((xss_course / "feedback" / TRAINEE / "module1" / "module1.html").as_uri())
     expect(page.locator(".part.written .answer").first).to_contain_text(PLAIN, timeout=2_000)
+
+
+@pytest.fixture(scope="module")
+def xss_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
+    """JupyterLab over copies of the three released notebooks, their answers already the corpus."""
+    import shutil
+
+    folder = tmp_path_factory.mktemp("xss-lab-source")
+    for assignment in ASSIGNMENTS:
+        shutil.copytree(REPO_ROOT / "exercises" / assignment, folder / assignment,
+                        ignore=shutil.ignore_patterns("answers", ".*"))
+        for exercise_id in ("m1-brainstorm", "m5-recovery-reply", "m8-action-plan"):
+            if exercise_id in (folder / assignment / f"{assignment}.ipynb").read_text(encoding="utf-8"):
+                AnswerStore(folder / assignment / "answers").save(exercise_id, None)
+        _corpus_answers(folder / assignment)
+    yield from start_lab(folder, tmp_path_factory.mktemp("xss-lab"))
+
+
+@pytest.mark.parametrize("assignment, check", [("module1", "m1-brainstorm"), ("module5", "m5-recovery-reply"),
+                                               ("action-plan", "m8-action-plan")])
+def test_widgets_in_jupyterlab_run_no_payload(page: Page, xss_lab: LabServer, assignment: str, check: str,
+                                              request) -> None:
+    request.node.screenshot_name = f"xss-lab-{assignment}"
+    dialogs = watch(page)
+    # A fresh workspace per notebook, so tabs of the notebooks before do not come back.
+    page.goto(f"{xss_lab.url}/lab/workspaces/xss-{assignment}/tree/{assignment}/{assignment}.ipynb"
+              f"?reset&token={xss_lab.token}", timeout=LOAD_TIMEOUT)
+    select = page.locator(".jp-Dialog").get_by_role("button", name="Select")
+    try:  # JupyterLab may ask which kernel to start: the notebook's own
+        select.click(timeout=10_000)
+    except PlaywrightTimeout:
+        pass
+    wait_for_idle_kernel(page)
+    run_all(page)
+    # The self-check lists the saved answers (as text), so every payload is on the page by now.
+    output = code_cell(page, f'check("{check}")').locator(".jp-OutputArea")
+    expect(output).to_contain_text("Score", timeout=RUN_TIMEOUT)
+    expect(output).to_contain_text("<script>")
+    expect(page.locator(".jupyter-widgets").first).to_be_visible()
+    _assert_inert(page, dialogs, ".jp-NotebookPanel")
+    print(f"\nJupyterLab {assignment}: corpus answers shown by the widget and check(), none ran")
