@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -230,3 +231,17 @@ def test_checking_other_exercises_imports_no_matplotlib(tmp_path):
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stderr.strip() == "False"
+
+
+def test_no_chart_is_drawn_while_nbgrader_runs_the_notebook(tmp_path):
+    """Autograde and validate replace or ignore the output: the grading kernel must not pay for matplotlib."""
+    exercise = load_exercise("m7-self-assessment")
+    AnswerStore(tmp_path).save(exercise.id, answer_for(exercise, "good"))
+    probe = (
+        "import sys; from course_lib import check;"
+        f"score = check('m7-self-assessment', {str(tmp_path)!r});"
+        "print('<img' in score.html, 'matplotlib' in sys.modules, float(score), file=sys.stderr)"
+    )
+    env = {**os.environ, "NBGRADER_EXECUTION": "autograde"}
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=env)
+    assert out.stderr.split() == ["False", "False", "5.0"]
