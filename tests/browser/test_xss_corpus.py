@@ -16,6 +16,7 @@ may be left to click, and the page must stay visible.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -35,7 +36,7 @@ from course_lib.store import AnswerStore  # noqa: E402
 from tests.nbgrader.course import make_course, nbgrader, submit_synthetic  # noqa: E402
 from tests.security.xss import PAYLOADS, as_markdown, chunks, js_urls, ran, watch  # noqa: E402
 
-from .conftest import REPO_ROOT, LabServer, start_lab  # noqa: E402
+from .conftest import LabServer, start_lab  # noqa: E402
 from .lab_actions import RUN_TIMEOUT, code_cell, run_all, wait_for_idle_kernel  # noqa: E402
 
 pytestmark = pytest.mark.browser
@@ -86,6 +87,10 @@ def xss_course(tmp_path_factory: pytest.TempPathFactory) -> Path:
         _corpus_answers(folder)
     nbgrader(course, "autograde", "*")
     nbgrader(course, "generate_feedback", "*")
+    # The same answers beside the released notebooks, for the widgets in JupyterLab.
+    for assignment in ASSIGNMENTS:
+        answers = course / "submitted" / TRAINEE / assignment / "answers"
+        shutil.copytree(answers, course / "exercises" / assignment / "answers")
     return course
 
 
@@ -138,15 +143,16 @@ def test_the_action_plan_export_runs_no_payload(page: Page, tmp_path: Path, requ
 
 
 @pytest.fixture(scope="module")
-def xss_formgrader(xss_course: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
-    yield from start_lab(xss_course, tmp_path_factory.mktemp("xss-formgrader"))
+def xss_lab(xss_course: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
+    """JupyterLab in a copy of the graded course: Formgrader, and the released notebooks with the corpus answers."""
+    yield from start_lab(xss_course, tmp_path_factory.mktemp("xss-lab"))
 
 
-def test_formgrader_runs_no_payload(page: Page, xss_formgrader: LabServer, request) -> None:
+def test_formgrader_runs_no_payload(page: Page, xss_lab: LabServer, request) -> None:
     from nbgrader.api import Gradebook
 
     request.node.screenshot_name = "xss-formgrader"
-    lab = xss_formgrader
+    lab = xss_lab
     dialogs = watch(page)
     page.goto(f"{lab.url}/lab?token={lab.token}", wait_until="commit", timeout=LOAD_TIMEOUT)
     with Gradebook(f"sqlite:///{lab.root / 'gradebook.db'}") as gb:
@@ -171,22 +177,6 @@ def test_text_after_an_unclosed_table_in_a_reflection_is_still_shown(page: Page,
     expect(page.locator(".part.written .answer").first).to_contain_text(PLAIN, timeout=2_000)
 
 
-@pytest.fixture(scope="module")
-def xss_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LabServer]:
-    """JupyterLab over copies of the three released notebooks, their answers already the corpus."""
-    import shutil
-
-    folder = tmp_path_factory.mktemp("xss-lab-source")
-    for assignment in ASSIGNMENTS:
-        shutil.copytree(REPO_ROOT / "exercises" / assignment, folder / assignment,
-                        ignore=shutil.ignore_patterns("answers", ".*"))
-        for exercise_id in ("m1-brainstorm", "m5-recovery-reply", "m8-action-plan"):
-            if exercise_id in (folder / assignment / f"{assignment}.ipynb").read_text(encoding="utf-8"):
-                AnswerStore(folder / assignment / "answers").save(exercise_id, None)
-        _corpus_answers(folder / assignment)
-    yield from start_lab(folder, tmp_path_factory.mktemp("xss-lab"))
-
-
 @pytest.mark.parametrize("assignment, check", [("module1", "m1-brainstorm"), ("module5", "m5-recovery-reply"),
                                                ("action-plan", "m8-action-plan")])
 def test_widgets_in_jupyterlab_run_no_payload(page: Page, xss_lab: LabServer, assignment: str, check: str,
@@ -194,11 +184,11 @@ def test_widgets_in_jupyterlab_run_no_payload(page: Page, xss_lab: LabServer, as
     request.node.screenshot_name = f"xss-lab-{assignment}"
     dialogs = watch(page)
     # A fresh workspace per notebook, so tabs of the notebooks before do not come back.
-    page.goto(f"{xss_lab.url}/lab/workspaces/xss-{assignment}/tree/{assignment}/{assignment}.ipynb"
+    page.goto(f"{xss_lab.url}/lab/workspaces/xss-{assignment}/tree/exercises/{assignment}/{assignment}.ipynb"
               f"?reset&token={xss_lab.token}", timeout=LOAD_TIMEOUT)
     select = page.locator(".jp-Dialog").get_by_role("button", name="Select")
     try:  # JupyterLab may ask which kernel to start: the notebook's own
-        select.click(timeout=10_000)
+        select.click(timeout=6_000)
     except PlaywrightTimeout:
         pass
     wait_for_idle_kernel(page)
