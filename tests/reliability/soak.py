@@ -82,12 +82,15 @@ def _label(answer: object) -> str | None:
     return answer[0] if answer[-1] == f"end {writer} {n}" and answer == _answer(writer, int(n)) else None
 
 
-def _writer(folder: Path, name: str, log_path: Path, go: int) -> None:
+def _writer(folder: Path, name: str, log_path: Path, ready: int, go: int) -> None:
     """Child: save as fast as possible, logging ``<n> <kept aside 0/1>`` after each finished save."""
     store = AnswerStore(folder)
-    seen = store.saved_at(EXERCISE)
+    seen = store.saved_at(EXERCISE)  # what this copy shows when it opens (nothing yet)
     log = os.open(log_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    os.read(go, 1)  # both writers start together
+    # Both copies have looked before either saves: on a busy machine a copy scheduled late would
+    # otherwise open on the other's answers and rightly replace them, which this soak counts as lost.
+    os.write(ready, b"r")
+    os.read(go, 1)
     n = 0
     while True:
         n += 1
@@ -98,6 +101,7 @@ def _writer(folder: Path, name: str, log_path: Path, go: int) -> None:
 
 def _fork_writers(folder: Path, names: list[str]) -> tuple[list[int], list[Path]]:
     go_read, go_write = os.pipe()
+    ready_read, ready_write = os.pipe()
     pids, logs = [], []
     for name in names:
         log_path = folder.parent / f"{folder.name}-{name}.log"
@@ -106,12 +110,17 @@ def _fork_writers(folder: Path, names: list[str]) -> tuple[list[int], list[Path]
         if pid == 0:  # child: never returns into the test runner
             try:
                 os.close(go_write)
-                _writer(folder, name, log_path, go_read)
+                os.close(ready_read)
+                _writer(folder, name, log_path, ready_write, go_read)
             finally:
                 os._exit(1)
         pids.append(pid)
         logs.append(log_path)
     os.close(go_read)
+    os.close(ready_write)
+    for _ in names:
+        os.read(ready_read, 1)  # every copy has opened the exercise
+    os.close(ready_read)
     os.write(go_write, b"x" * len(names))
     os.close(go_write)
     return pids, logs
