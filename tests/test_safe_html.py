@@ -77,3 +77,21 @@ def test_any_mix_of_markup_stays_inert(pieces):
     source = "".join(pieces)
     assert_inert(clean_answer_html(markdown2html(source)))
     assert_inert(clean_lesson_html(markdown2html(source)))
+
+
+def test_an_answer_whose_text_the_parser_would_drop_is_shown_as_typed():
+    typed = "Before.\n\n<table><tr><td>cell</td></tr>\n\nThe rest of my reflection <script>x()</script> stays."
+    html = clean_answer_html(markdown2html(typed))
+    assert "The rest of my reflection" in html  # a grader reads every word
+    assert "&lt;table&gt;" in html and "&lt;script&gt;" in html  # as escaped text, not markup
+    assert_inert(html)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["<table>", "<tr>", "<td>", "</table>", "<p>", "word", "other", "\n\n", "<b>"]),
+                max_size=12))
+def test_no_word_of_an_answer_is_lost(pieces):
+    source = "".join(pieces)
+    shown = clean_answer_html(markdown2html(source))
+    for word in ("word", "other"):
+        assert shown.count(word) >= source.count(word)
