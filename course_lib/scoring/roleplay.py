@@ -254,6 +254,13 @@ def drop_to_limit(exercise: RoleplayExercise, answer: dict[str, Any], limit: int
     return trimmed, [scores[i] for i in dropped if i in scores]
 
 
+def _quote(text: str, limit: int = 60) -> str:
+    """The start of a reply, cut at a word, to name a step of the call."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + " …"
+
+
 def _score_call(exercise: RoleplayExercise, call: dict[str, list[dict[str, str]]], standards: Standards) -> Result:
     """One point per standard met (and never broken) along one call's path."""
     result = walk(exercise, call)
@@ -274,7 +281,8 @@ def _score_call(exercise: RoleplayExercise, call: dict[str, list[dict[str, str]]
     broken: dict[str, list[int]] = {}
     step_lines = ["Step by step:"]
     for number, step in enumerate(result.steps, start=1):
-        step_lines.append(f"  {number}. You: {render(exercise, step.choice.text, standards)}")
+        # The whole reply is in the transcript above; a short quote names the step without repeating it.
+        step_lines.append(f"  {number}. {_quote(render(exercise, step.choice.text, standards))}")
         for standard_id, ok in step_verdicts(exercise, step.choice, standards):
             (met if ok else broken).setdefault(standard_id, []).append(number)
             standard = by_id[standard_id]

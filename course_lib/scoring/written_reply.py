@@ -223,8 +223,8 @@ def _length_note(exercise: WrittenReplyExercise, words: int, factor: float) -> s
 
 def _summary(exercise: WrittenReplyExercise, judged: Judgement) -> str:
     total = exercise.max_points
-    parts = [f"Score: {judged.points:g} of {total:g}. Your reply does {judged.earned:g} of the "
-             f"{total:g} things a good reply does"]
+    # The cell's score line follows this summary: say what the reply does, not the score again.
+    parts = [f"Your reply does {judged.earned:g} of the {total:g} things a good reply does"]
     if judged.length_factor != 1.0:
         parts.append(f", and keeps {judged.length_factor:.0%} of that for its length")
     capped = round(judged.cap * total, 2)
