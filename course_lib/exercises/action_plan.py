@@ -86,6 +86,11 @@ class ActionPlanWidget(ExerciseView):
         problem = self._problem(change["owner"], change["new"])
         if problem:
             self.message.value = problem
+            if change["owner"] is self.date:
+                # Not put back: typing a year digit by digit passes through past dates (2, 20, 203...), and
+                # resetting the field mid-typing lost the date a keyboard user was entering. A past date is
+                # simply not saved (see _collect).
+                return
             self._loading = True
             change["owner"].value = change["old"]  # put back what was there
             self._loading = False
@@ -108,7 +113,8 @@ class ActionPlanWidget(ExerciseView):
         return {
             "behaviours": list(dict.fromkeys(chosen)),  # the same behaviour twice counts once
             "first_step": self.first_step.value.strip(),
-            "date": self.date.value.isoformat() if self.date.value else "",
+            "date": (self.answer["date"] if self._problem(self.date, self.date.value)
+                     else self.date.value.isoformat() if self.date.value else ""),
             "helper": self.helper.value.strip(),
             "notes": self.notes.value.strip(),
         }

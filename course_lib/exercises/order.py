@@ -33,10 +33,11 @@ class OrderWidget(ExerciseView):
         rows = []
         for position in range(len(exercise.steps)):
             label = w.HTML(layout=w.Layout(flex="1 1 auto"))  # wraps, unlike a Label
-            # Icon-only buttons: the tooltip is their accessible name ("Move step 3 up: <the step>"),
-            # set with the step's text in _render.
-            up = w.Button(icon="arrow-up", layout=w.Layout(width="3em"))
-            down = w.Button(icon="arrow-down", layout=w.Layout(width="3em"))
+            # Named "Up"/"Down" in words: an icon alone gives a screen reader nothing to say (the icon is a
+            # private-use glyph and the title is only a description). The tooltip, set with the step's text
+            # in _render, says which step moves: "Move step 3 up: <the step>".
+            up = w.Button(description="Up", icon="arrow-up", layout=w.Layout(width="auto"))
+            down = w.Button(description="Down", icon="arrow-down", layout=w.Layout(width="auto"))
             up.on_click(lambda _button, p=position: self.move(p, -1))
             down.on_click(lambda _button, p=position: self.move(p, +1))
             self.labels.append(label)

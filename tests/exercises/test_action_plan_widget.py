@@ -40,9 +40,20 @@ def test_a_past_date_is_refused(answers):
     good = saved(answers)["date"]
     widget.date.value = date.today() - timedelta(days=1)
     assert "Pick today or a later date" in widget.message.value
-    assert widget.date.value.isoformat() == good and saved(answers)["date"] == good
+    assert saved(answers)["date"] == good  # not saved...
+    widget.helper.value = "My mentor"  # ...not even with the next change of another part
+    assert saved(answers)["date"] == good and saved(answers)["helper"] == "My mentor"
     widget.date.value = date.today()
     assert saved(answers)["date"] == date.today().isoformat()
+
+
+def test_typing_a_year_digit_by_digit_keeps_the_field_as_typed(answers):
+    # A browser's date field reports 0002-01-15, 0020-01-15, 0203-01-15, then 2031-01-15 as the year is typed.
+    widget = show("m8-action-plan", answers)
+    for year in (2, 20, 203, date.today().year + 5):
+        widget.date.value = date(year, 1, 15)
+        assert widget.date.value == date(year, 1, 15)  # never reset under the trainee's fingers
+    assert saved(answers)["date"] == f"{date.today().year + 5}-01-15"
 
 
 def test_overlong_answers_are_refused(answers):
