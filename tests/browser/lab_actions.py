@@ -37,3 +37,26 @@ def open_notebook(page: Page, lab, notebook: str) -> None:
 def code_cell(page: Page, source: str):
     """The code cell whose source contains ``source``."""
     return page.locator(".jp-CodeCell").filter(has=page.locator(".jp-InputArea", has_text=source))
+
+
+def open_alone(page: Page, lab, notebook: str) -> None:
+    """Like :func:`open_notebook`, with ``reset``: tabs an earlier test left in the workspace are closed."""
+    page.goto(lab.lab_url(notebook) + "&reset", timeout=LOAD_TIMEOUT)
+    expect(page.locator(".jp-NotebookPanel .jp-Cell").first).to_be_visible(timeout=LOAD_TIMEOUT)
+    wait_for_idle_kernel(page)
+
+
+def run_all_and_wait(page: Page) -> None:
+    """Run All, then wait until no cell is still queued or running and the kernel is idle."""
+    run_all(page)
+    expect(page.locator(".jp-CodeCell .jp-InputPrompt", has_text="[*]")).to_have_count(0, timeout=RUN_TIMEOUT)
+    wait_for_idle_kernel(page)
+
+
+def render_every_cell(settings_dir) -> None:
+    """User settings that make JupyterLab 4 render every cell, not only those on screen (for whole-page checks)."""
+    import json
+
+    tracker = settings_dir / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
+    tracker.parent.mkdir(parents=True, exist_ok=True)
+    tracker.write_text(json.dumps({"windowingMode": "none"}), encoding="utf-8")

@@ -10,7 +10,6 @@ Each audit is also saved as test-artifacts/axe-<page>.json.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -36,19 +35,12 @@ from tests.nbgrader.course import ASSIGNMENTS, graded_ids  # noqa: E402
 
 from .axe_checks import audit  # noqa: E402
 from .conftest import ARTIFACTS_DIR, REPO_ROOT, start_lab  # noqa: E402
-from .lab_actions import LOAD_TIMEOUT, RUN_TIMEOUT, run_all, wait_for_idle_kernel  # noqa: E402
+from .lab_actions import RUN_TIMEOUT, open_alone, render_every_cell, run_all_and_wait  # noqa: E402
 
 pytestmark = pytest.mark.browser
 LESSON = "notebooks/01_service_vision.ipynb"
 # What the course renders inside JupyterLab: cell outputs (widgets, self-check feedback) and rendered Markdown.
 NOTEBOOK_PARTS = [".jp-Notebook .jp-OutputArea-output", ".jp-Notebook .jp-MarkdownOutput"]
-
-
-def _no_windowing(settings_dir: Path) -> None:
-    """Render every cell (JupyterLab 4 otherwise lays out only what is on screen), so axe sees them all."""
-    tracker = settings_dir / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
-    tracker.parent.mkdir(parents=True, exist_ok=True)
-    tracker.write_text(json.dumps({"windowingMode": "none"}), encoding="utf-8")
 
 
 def _seed_answers(folder: Path, exercise_ids: list[str]) -> None:
@@ -71,26 +63,16 @@ def course_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
         folder = stage / "exercises" / assignment
         _seed_answers(folder, graded_ids(nbformat.read(folder / f"{assignment}.ipynb", as_version=4)))
     work = tmp_path_factory.mktemp("a11y-lab")
-    _no_windowing(work / "jupyter-config" / "lab" / "user-settings")
+    render_every_cell(work / "jupyter-config" / "lab" / "user-settings")
     with pytest.MonkeyPatch.context() as patch:
         # The lesson's live activity publishes to a class folder of the test's own.
         patch.setenv("COURSE_CLASS_DIR", str(work / "class"))
         yield from start_lab(stage, work)
 
 
-def open_fresh(page: Page, lab, path: str) -> None:
-    """Open ``path`` alone: ``reset`` drops the tabs an earlier test left in the server's workspace."""
-    page.goto(lab.lab_url(path) + "&reset", timeout=LOAD_TIMEOUT)
-    expect(page.locator(".jp-NotebookPanel .jp-Cell").first).to_be_visible(timeout=LOAD_TIMEOUT)
-    wait_for_idle_kernel(page)
-
-
 def _audit_notebook(page: Page, lab, path: str, name: str) -> None:
-    open_fresh(page, lab, path)
-    run_all(page)
-    # Every code cell has run (a prompt number, not '*' or blank) and the kernel is idle again.
-    expect(page.locator(".jp-CodeCell .jp-InputPrompt", has_text="[*]")).to_have_count(0, timeout=RUN_TIMEOUT)
-    wait_for_idle_kernel(page)
+    open_alone(page, lab, path)
+    run_all_and_wait(page)
     expect(page.locator(".jp-Notebook .jp-OutputArea-output").first).to_be_visible(timeout=RUN_TIMEOUT)
     result = audit(page, NOTEBOOK_PARTS, name, save_to=ARTIFACTS_DIR / f"axe-{name}.json")
     assert result.blocking() == [], f"serious/critical violations in {path}:\n{result.describe(result.blocking())}"
