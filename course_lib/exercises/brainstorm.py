@@ -46,6 +46,7 @@ class BrainstormWidget(ExerciseView):
         )
         self.rows = w.VBox(layout=w.Layout(margin="0.5em 0"))
         self._row_widgets: list[tuple[w.Text, w.Button]] = []
+        self._row_boxes: list[w.HBox] = []
         self._rendering = False  # True while rows are refilled: their value changes are not edits
         self._just_added = False  # the field's text was added when it lost focus, just before Add
         self.add_button.on_click(lambda _button: self._add_clicked())
@@ -119,13 +120,15 @@ class BrainstormWidget(ExerciseView):
         try:
             while len(self._row_widgets) < len(self.items):
                 self._row_widgets.append(self._row(len(self._row_widgets)))
-            del self._row_widgets[len(self.items):]
+                self._row_boxes.append(w.HBox(list(self._row_widgets[-1])))
+            del self._row_widgets[len(self.items):], self._row_boxes[len(self.items):]
             for number, ((field, remove), text) in enumerate(zip(self._row_widgets, self.items, strict=True), 1):
                 field.value = text
                 remove.tooltip = f"Remove answer {number}: {text}"
         finally:
             self._rendering = False
-        self.rows.children = [w.HBox([field, remove]) for field, remove in self._row_widgets]
+        if list(self.rows.children) != self._row_boxes:  # the same boxes, so the same elements, stay put
+            self.rows.children = list(self._row_boxes)
 
     def _row(self, index: int) -> tuple[w.Text, w.Button]:
         field = w.Text(

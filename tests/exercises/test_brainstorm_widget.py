@@ -117,8 +117,10 @@ def test_rows_are_kept_across_edits_so_focus_stays_in_the_edited_field(answers):
     for text in ["Listen to the whole question", "Smile and greet every caller"]:
         type_and_press_enter(widget, text)
     first_field = widget.rows.children[0].children[0]
+    first_row = widget.rows.children[0]
     first_field.value = "Listen to the whole question first"
-    assert widget.rows.children[0].children[0] is first_field  # the same widget (and element) as before
+    # The same widgets (so the same elements in the browser, where the focus stays) as before.
+    assert widget.rows.children[0] is first_row and first_row.children[0] is first_field
     widget.rows.children[0].children[1].click()
     assert [row.children[0].value for row in widget.rows.children] == ["Smile and greet every caller"]
     assert saved_answer(answers, "m1-brainstorm") == ["Smile and greet every caller"]
