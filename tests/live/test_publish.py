@@ -161,7 +161,7 @@ def test_a_lesson_widget_publishes_every_save(tmp_path, class_env):
     assert read(entry)["answer"] == ["Listen to the whole question"]
     widget.remove(0)
     assert read(entry)["answer"] == []
-    assert widget.message.value == "Answer 1 removed."
+    assert widget.message.value.startswith("Answer 1 removed: \u201cListen to the whole question\u201d")
 
 
 def test_a_graded_widget_never_publishes(tmp_path, class_env, monkeypatch):
