@@ -76,7 +76,8 @@ def completion_section(cohort: Cohort) -> str:
     )
     chart = charts.bar_chart(labels, submitted, "Submitted, per module", "% of the cohort", xmax=100)
     return (
-        "<h2>Completion</h2>" + _img(chart, "Share of the cohort that submitted each module")
+        "<h2>Completion</h2>"
+        + _img(chart, charts.bars_text("Share of the cohort that submitted each module", labels, submitted, "%"))
         + "<table><tr><th>module</th><th>submitted</th><th>fully graded</th><th>not submitted</th></tr>"
         + rows + "</table>"
     )
@@ -93,7 +94,7 @@ def distribution_section(cohort: Cohort) -> str:
             continue
         mean = sum(values) / len(values)
         title = f"{assignment}: {len(values)} trainee(s), mean {mean:.0f}%"
-        charts_html.append(_img(charts.histogram(values, title), f"Score distribution of {assignment}"))
+        charts_html.append(_img(charts.histogram(values, title), charts.histogram_text(values, title)))
     # Side by side where the window allows: eight modules stacked made a very long page.
     return "".join(parts) + (f'<div class="chart-grid">{"".join(charts_html)}</div>' if charts_html else "")
 
@@ -117,7 +118,8 @@ def brainstorm_section(cohort: Cohort, autograded: Path) -> str:
     chart = charts.bar_chart(labels, shares, f"Themes covered ({len(answers)} trainees)", "% of trainees", xmax=100)
     rarest = [label for label, _ in sorted(zip(labels, shares, strict=True), key=lambda p: p[1])[:2]]
     return (
-        head + _img(chart, "Share of trainees whose brainstorm covered each theme")
+        head + _img(chart, charts.bars_text("Share of trainees whose brainstorm covered each theme", labels, shares,
+                                            "%"))
         + f"<p>Median distinct behaviours counted: {sorted(counted_items)[len(counted_items) // 2]}. "
         + f"Least covered: {_esc(', '.join(rarest))} (worth a discussion in the next session).</p>"
     )
@@ -144,7 +146,8 @@ def bands_section(cohort: Cohort, autograded: Path) -> str:
         return head + note
     chart = charts.bar_chart(labels, [counts[label] for label in labels],
                              f"Self-assessment bands ({len(complete)} trainees)", "trainees")
-    return head + _img(chart, "Trainees per self-assessment band") + note
+    alt = charts.bars_text("Trainees per self-assessment band", labels, [counts[label] for label in labels])
+    return head + _img(chart, alt) + note
 
 
 def trainees_section(cohort: Cohort) -> str:
