@@ -89,11 +89,11 @@ def to_html(exercise: ActionPlanExercise, answer: dict[str, Any]) -> str:
     title = esc(exercise.document_title)
     return (
         "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
-        f"<title>{title}</title><style>{_CSS}</style></head><body>"
+        f"<title>{title}</title><style>{_CSS}</style></head><body><main>"  # a landmark for screen readers
         f"<h1>{title}</h1><p class='hint'>Print this page (Ctrl+P) or save it as PDF to take it back to work.</p>"
         + "".join(parts)
         + "<p class='sign'>Reviewed with: ______________________ &nbsp; Date: ____________</p>"
-        "</body></html>\n"
+        "</main></body></html>\n"
     )
 
 

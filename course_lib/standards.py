@@ -194,10 +194,14 @@ def standards_rows(standards: Standards | None = None) -> list[tuple[str, str]]:
 def standards_html(standards: Standards | None = None) -> str:
     """The standards as an HTML table (every string escaped)."""
     standards = standards or load_standards()
+    listed = standards_rows(standards)
     rows, last = [], None
-    for section, text in standards_rows(standards):
-        head = html.escape(section) if section != last else ""
-        rows.append(f"<tr><th scope='row'>{head}</th><td>{html.escape(text)}</td></tr>")
+    for section, text in listed:
+        head = ""
+        if section != last:  # one header cell spans its section's rows (an empty header cell read as nothing)
+            span = sum(1 for other, _text in listed if other == section)
+            head = f"<th scope='rowgroup' rowspan='{span}'>{html.escape(section)}</th>"
+        rows.append(f"<tr>{head}<td>{html.escape(text)}</td></tr>")
         last = section
     caption = html.escape(f"Service standards of {standards.organisation}, {standards.department}")
     return (
