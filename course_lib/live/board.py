@@ -21,7 +21,7 @@ import ipywidgets as w
 from .aggregate import BrainstormSummary, ClassFolder, Summary, load_activity, summarise
 from .config import load_config
 from .projector import PROJECTOR_CSS
-from .render import notes_html, render
+from .render import chart_img, notes_html, render
 
 __all__ = ["LiveBoard", "show_board"]
 
@@ -52,7 +52,9 @@ class LiveBoard(w.VBox):
         self.headline = w.HTML()
         self.updated = w.Label()
         self.body = w.HTML()
-        self.chart = w.Image(format="png", layout=w.Layout(width="44em", max_width="100%", display="none"))
+        # An HTML <img> rather than an Image widget: only an <img> of our own can carry alt text
+        # (ipywidgets' Image has no alt, and a tooltip on it breaks its view).
+        self.chart = w.HTML(layout=w.Layout(width="44em", max_width="100%", display="none"))
         self.notes = w.HTML()
         self.entry_picker = w.Dropdown(options=[], description="Entry", tooltip="A flip-chart entry to hide")
         self.hide_button = w.Button(description="Hide entry", icon="eye-slash", tooltip="Hide the chosen entry")
@@ -135,9 +137,7 @@ class LiveBoard(w.VBox):
         self.headline.value = f'<h2 class="course-board-headline">{escape(shown.headline)}</h2>'
         self.body.value = shown.html
         if shown.chart:
-            self.chart.value = shown.chart
-            # An Image widget has no alt attribute: its tooltip becomes the <img>'s title, its accessible name.
-            self.chart.tooltip = shown.chart_alt
+            self.chart.value = chart_img(shown.chart, shown.chart_alt)
             self.chart.layout.display = ""
         else:
             self.chart.layout.display = "none"

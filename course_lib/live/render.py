@@ -7,6 +7,7 @@ and are cached by their data, so an unchanged room costs nothing to redraw.
 
 from __future__ import annotations
 
+import base64
 import io
 from dataclasses import dataclass
 from functools import lru_cache
@@ -14,8 +15,8 @@ from html import escape
 
 from .aggregate import BandSummary, BrainstormSummary, ChoiceSummary, ClassifySummary, Summary
 
-__all__ = ["BOARD_CSS", "Rendered", "bar_chart_png", "chart_alt", "classify_html", "flip_chart_html", "notes_html",
-           "render"]
+__all__ = ["BOARD_CSS", "Rendered", "bar_chart_png", "chart_alt", "chart_img", "classify_html", "flip_chart_html",
+           "notes_html", "render"]
 
 MAX_CARDS_PER_THEME = 40  # beyond this a theme column says "and N more"
 MAX_NAMES = 12
@@ -79,6 +80,13 @@ def bar_chart_png(title: str, labels: tuple[str, ...], counts: tuple[int, ...], 
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()
+
+
+def chart_img(png: bytes, alt: str) -> str:
+    """The chart as an ``<img>`` whose alt text (escaped) gives its numbers to a screen reader."""
+    data = base64.b64encode(png).decode("ascii")
+    return (f'<img class="course-board-chart" src="data:image/png;base64,{data}" alt="{escape(alt, quote=True)}" '
+            'style="width: 100%; height: auto">')
 
 
 def chart_alt(title: str, labels: tuple[str, ...], counts: tuple[int, ...]) -> str:

@@ -44,7 +44,8 @@ def test_the_board_shows_both_trainees_entries_as_text(page: Page, board_server,
         # The <script> entry is shown as its literal text, and nothing ran.
         expect(cards.filter(has_text="<script>")).to_have_text(SCRIPT)
         expect(board.locator(".course-board-flipchart script")).to_have_count(0)
-        expect(board.locator("img.widget-image, .widget-image")).to_be_visible()  # the theme chart
+        expect(board.locator("img.course-board-chart")).to_be_visible()  # the theme chart, with its numbers as alt text
+        assert "Listening" in (board.locator("img.course-board-chart").get_attribute("alt") or "")
         expect(board.locator(".course-board-names")).to_have_count(0)  # names are off by default
 
         # The board refreshes by itself: a third trainee appears without a reload.
