@@ -136,8 +136,8 @@ def test_cohort_report_has_no_serious_violations(page: Page, report: Path, reque
     _audit_page(page, None, "cohort-report")
 
 
-@pytest.mark.parametrize("assignment", ["module1", "module5"])
-@pytest.mark.parametrize("student", ["good", "hostile"])
+@pytest.mark.parametrize(("assignment", "student"),
+                         [*((assignment, "good") for assignment in ASSIGNMENTS), ("module5", "hostile")])
 def test_feedback_page_has_no_serious_violations(page: Page, graded_course: Path, assignment: str, student: str,
                                                   request) -> None:
     request.node.screenshot_name = f"a11y-feedback-{assignment}-{student}"
