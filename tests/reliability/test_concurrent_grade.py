@@ -8,6 +8,7 @@ second run starts while the first is grading).
 from __future__ import annotations
 
 import multiprocessing
+import os
 import time
 
 import pytest
@@ -38,10 +39,12 @@ def test_a_second_run_waits_for_the_first_and_grades_nothing_twice(course):  # n
 
 
 def _hold(folder, log, seconds):
-    with course_lock(folder, on_wait=lambda text: log.put(("waited", text))):
-        log.put(("in", time.monotonic()))
+    with course_lock(folder, on_wait=lambda text: log.put(("waited", os.getpid(), text))):
+        entered = time.monotonic()
         time.sleep(seconds)
-        log.put(("out", time.monotonic()))
+        # Logged while still holding the lock: a queue delivers puts from two processes in any order,
+        # so the test compares the times (one clock for every process), not the order of arrival.
+        log.put(("held", os.getpid(), (entered, time.monotonic())))
 
 
 def test_the_course_lock_is_held_by_one_run_at_a_time(tmp_path):
@@ -53,7 +56,11 @@ def test_the_course_lock_is_held_by_one_run_at_a_time(tmp_path):
         time.sleep(0.1)
     for run in runs:
         run.join(10)
-    events = [log.get(timeout=5) for _ in range(5)]
-    assert [kind for kind, _ in events if kind != "waited"] == ["in", "out", "in", "out"]
-    waited = [text for kind, text in events if kind == "waited"]
-    assert len(waited) == 1 and f"pid {runs[0].pid}" in waited[0]
+    events = [log.get(timeout=5) for _ in range(3)]
+    held = sorted(times for kind, _, times in events if kind == "held")
+    assert len(held) == 2
+    (_, first_out), (second_in, _) = held
+    assert second_in >= first_out  # never both inside
+    first_pid = min((times, pid) for kind, pid, times in events if kind == "held")[1]
+    waited = [(pid, text) for kind, pid, text in events if kind == "waited"]
+    assert len(waited) == 1 and waited[0][0] != first_pid and f"pid {first_pid}" in waited[0][1]
