@@ -93,7 +93,8 @@ class ChoiceWidget(ExerciseView):
         radio = w.RadioButtons(
             options=[(option.text, option.id) for option in options_shown(self.exercise, question, self.identity)],
             value=None,
-            description=f"Question {number}",
+            # No "Question 1" label: the heading above gives the question, and each radio is named by its option.
+            description="",
             tooltip=question.text,
             layout=w.Layout(width="auto"),
             style={"description_width": "initial"},

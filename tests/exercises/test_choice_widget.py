@@ -76,7 +76,7 @@ def test_corrupt_file_is_reported_and_kept(answers):
 def test_controls_are_labelled(answers):
     widget = show("m2-chain-check", answers)
     radio = widget.controls["internal-customer"]
-    assert radio.description == "Question 1" and radio.tooltip == "Who counts as an internal customer?"
+    assert radio.description == "" and radio.tooltip == "Who counts as an internal customer?"  # no "Question 1"
     assert ("A colleague in another department who needs your report to do their work", "colleague") in radio.options
     assert boxes(widget, "external-standards")["greet"].description == (
         "Greet customers in a courteous, professional way"
