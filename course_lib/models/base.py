@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-__all__ = ["ID_MAX_CHARS", "ExerciseBase", "ExerciseId", "Strict", "Text", "require_unique"]
+__all__ = ["ID_MAX_CHARS", "ExerciseBase", "ExerciseId", "RegexPattern", "Strict", "Text", "require_unique"]
 
 # Longest id of anything in an exercise (questions, options, steps, nodes...).
 ID_MAX_CHARS = 60
 ExerciseId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=ID_MAX_CHARS)]
 Text = Annotated[str, Field(min_length=1)]
+
+
+def _valid_regex(pattern: str) -> str:
+    try:
+        re.compile(pattern, re.IGNORECASE)
+    except re.error as exc:
+        raise ValueError(f"not a valid regular expression ({exc})") from None
+    return pattern
+
+
+# A regular expression written by a content author: checked when the file is loaded.
+RegexPattern = Annotated[Text, AfterValidator(_valid_regex)]
 
 
 def require_unique(values: list[str], what: str) -> None:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import Field, model_validator
 
-from .base import ExerciseBase, ExerciseId, Strict, Text, require_unique
+from .base import ExerciseBase, ExerciseId, RegexPattern, Strict, Text, require_unique
 
 __all__ = ["MAX_CHARS_CAP", "MAX_ITEMS_CAP", "BehaviourRule", "BrainstormExercise", "BrainstormLimits", "Theme"]
 
@@ -15,14 +14,6 @@ MODEL = "BrainstormExercise"
 # The largest limits any brainstorm may set: the widget, the parser and the grader all rely on them.
 MAX_ITEMS_CAP = 100
 MAX_CHARS_CAP = 1000
-
-
-def _regex(pattern: str) -> str:
-    try:
-        re.compile(pattern, re.IGNORECASE)
-    except re.error as exc:
-        raise ValueError(f"not a valid regular expression ({exc})") from None
-    return pattern
 
 
 Words = Annotated[list[Text], Field(min_length=1)]
@@ -34,7 +25,7 @@ class Theme(Strict):
     id: ExerciseId
     label: Text
     keywords: Words
-    patterns: list[Annotated[Text, AfterValidator(_regex)]] = Field(
+    patterns: list[RegexPattern] = Field(
         default=[], description="Regular expressions (lower case text) for phrasings a keyword cannot catch."
     )
     suggestion: Text

@@ -8,12 +8,11 @@ score. The scorer (``scoring.written_reply``) only applies it.
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import Field, model_validator
 
-from .base import ExerciseBase, ExerciseId, Strict, Text, require_unique
+from .base import ExerciseBase, ExerciseId, RegexPattern, Strict, Text, require_unique
 
 __all__ = [
     "MAX_CHARS_CAP",
@@ -33,15 +32,7 @@ MODEL = "WrittenReplyExercise"
 MAX_CHARS_CAP = 20_000
 
 
-def _regex(pattern: str) -> str:
-    try:
-        re.compile(pattern, re.IGNORECASE)
-    except re.error as exc:
-        raise ValueError(f"not a valid regular expression ({exc})") from None
-    return pattern
-
-
-Pattern = Annotated[Text, AfterValidator(_regex)]
+Pattern = RegexPattern
 Patterns = Annotated[list[Pattern], Field(min_length=1)]
 Fraction = Annotated[float, Field(ge=0, le=1)]
 
