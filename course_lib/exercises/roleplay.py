@@ -104,6 +104,7 @@ class RoleplayWidget(ExerciseView):
         ended = walk(self.exercise, attempt).ended
         self.save(self.answer, self._render_text(self.exercise.call_ended) if ended else "Reply saved.")
         self._render()
+        self._focus_next()
 
     def restart(self) -> None:
         """Start a new attempt from the first ring; earlier attempts are kept."""
@@ -119,6 +120,12 @@ class RoleplayWidget(ExerciseView):
                      f" ({gone}); later attempts are numbered from 1 again.")
         self.save(self.answer, note)
         self._render()
+        self._focus_next()
+
+    def _focus_next(self) -> None:
+        # The reply buttons were just redrawn and the browser dropped the keyboard focus with the old
+        # ones: give it to the next step's first reply, or to "Start the call again" when the call is over.
+        (self.choices.children[0] if self.choices.children else self.restart_button).focus()
 
     def count_attempt(self, index: int | None) -> None:
         """Make attempt ``index`` (0-based) the one that counts; None: the best one."""
