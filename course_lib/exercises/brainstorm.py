@@ -6,18 +6,44 @@ keeps the entries, and every accepted change is saved at once.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import ipywidgets as w
 
+from ..grading import parser_for
+from ..live.publish import LESSON_FOLDER
 from ..models.brainstorm import BrainstormExercise
 from ..scoring.brainstorm import entry_problem
-from ..store import AnswerStore
+from ..store import AnswerStore, CorruptAnswersError
 from .base import ExerciseView
 
-__all__ = ["BrainstormWidget"]
+__all__ = ["BrainstormWidget", "lesson_entries"]
 
 VIEW = "BrainstormWidget"
+
+
+def lesson_entries(exercise: BrainstormExercise, answers_dir: Path | str) -> list[str]:
+    """The trainee's own entries from the lesson's live brainstorm, for the graded one.
+
+    The lesson saves in ``notebooks/answers/`` of the course folder; a graded
+    notebook lives below that same folder (``exercises/module1/`` in the
+    project, ``module1/`` in a trainee's home after fetching), so the first
+    ``notebooks/answers/`` found going up from ``answers_dir`` is the lesson's.
+    Nothing (an empty list) when none is found or it cannot be read.
+    """
+    here = Path(answers_dir).resolve()
+    if here.parent.name == LESSON_FOLDER:
+        return []  # this is the lesson itself
+    try:
+        for folder in here.parents:
+            lesson = folder / LESSON_FOLDER / here.name
+            if lesson.is_dir():
+                saved = AnswerStore(lesson).load(exercise.id, parse=parser_for(exercise), quarantine=False)
+                return list(saved.answer) if saved else []
+    except (OSError, CorruptAnswersError):  # a folder we may not read (the grader's sandbox), a damaged file
+        pass
+    return []
 
 
 class BrainstormWidget(ExerciseView):
@@ -51,7 +77,15 @@ class BrainstormWidget(ExerciseView):
         self._just_added = False  # the field's text was added when it lost focus, just before Add
         self.add_button.on_click(lambda _button: self._add_clicked())
         self.entry.observe(self._entry_committed, names="value")
-        super().__init__(exercise, store, [w.HBox([self.entry, self.add_button]), self.rows])
+        # Offered once, while the graded brainstorm is empty: the ideas the trainee had in the lesson.
+        self._from_lesson = lesson_entries(exercise, store.directory)
+        self.lesson_button = w.Button(
+            description=f"Use my {len(self._from_lesson)} ideas from the lesson",
+            tooltip="Copy the answers you gave in the lesson's brainstorm here; you can edit or remove them",
+            layout=w.Layout(width="auto", display="none"),
+        )
+        self.lesson_button.on_click(lambda _button: self.use_lesson_entries())
+        super().__init__(exercise, store, [w.HBox([self.entry, self.add_button]), self.lesson_button, self.rows])
         self.items: list[str] = list(self.load_saved() or [])
         self._render()
 
@@ -85,6 +119,18 @@ class BrainstormWidget(ExerciseView):
         self._commit(f"Added answer {len(self.items)}.")
         self._just_added = True
         return True
+
+    def use_lesson_entries(self) -> int:
+        """Add the lesson's entries (each checked like a typed one); return how many were added."""
+        added = 0
+        for text in self._from_lesson:
+            if not entry_problem(self.exercise, self.items, text):  # the exercise's limits still hold
+                self.items.append(" ".join(text.split()))
+                added += 1
+        self._from_lesson = []
+        self._commit(f"Added {added} answer{'' if added == 1 else 's'} from the lesson: "
+                     "edit or remove any of them as you like.")
+        return added
 
     def edit(self, index: int, text: str) -> bool:
         """Replace entry ``index`` (0-based); a refused edit puts the old text back."""
@@ -127,6 +173,7 @@ class BrainstormWidget(ExerciseView):
                 remove.tooltip = f"Remove answer {number}: {text}"
         finally:
             self._rendering = False
+        self.lesson_button.layout.display = "" if self._from_lesson and not self.items else "none"
         if list(self.rows.children) != self._row_boxes:  # the same boxes, so the same elements, stay put
             self.rows.children = list(self._row_boxes)
 

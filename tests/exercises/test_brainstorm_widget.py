@@ -147,3 +147,28 @@ def test_removing_an_entry_says_what_was_removed(answers):
     assert saved_items(answers) == ["Listen to the whole question before answering"]
     assert "“Call customers back when you said you would”" in widget.message.value
     assert "type it again" in widget.message.value
+
+
+def test_the_graded_brainstorm_offers_the_lessons_ideas_once(tmp_path):
+    course = tmp_path / "course"
+    lesson = brainstorm("m1-brainstorm", course / "notebooks" / "answers")
+    assert lesson.lesson_button.layout.display == "none"  # the lesson does not offer itself
+    for text in ["Listen to the whole question", "Call back when I promised", "Listen to the whole question!"]:
+        type_and_press_enter(lesson, text)
+    graded_dir = course / "exercises" / "module1" / "answers"
+    graded = brainstorm("m1-brainstorm", graded_dir)
+    assert graded.lesson_button.layout.display == ""
+    assert graded.lesson_button.description == f"Use my {len(lesson.items)} ideas from the lesson"
+    graded.lesson_button.click()
+    assert saved_items(graded_dir) == lesson.items  # copied, each checked like a typed entry
+    assert graded.lesson_button.layout.display == "none"
+    assert saved_items(course / "notebooks" / "answers") == lesson.items  # the lesson's own answers stay
+
+
+def test_no_offer_when_the_graded_brainstorm_has_answers_or_no_lesson_is_found(tmp_path):
+    course = tmp_path / "course"
+    type_and_press_enter(brainstorm("m1-brainstorm", course / "notebooks" / "answers"), "Smile on the phone")
+    graded_dir = course / "module1" / "answers"
+    type_and_press_enter(brainstorm("m1-brainstorm", graded_dir), "Answer within two rings")
+    assert brainstorm("m1-brainstorm", graded_dir).lesson_button.layout.display == "none"
+    assert brainstorm("m1-brainstorm", tmp_path / "elsewhere" / "answers").lesson_button.layout.display == "none"
