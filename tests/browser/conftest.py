@@ -13,6 +13,7 @@ import json
 import os
 import secrets
 import shutil
+import subprocess
 import sys
 import urllib.error
 import urllib.request
@@ -155,3 +156,14 @@ def graded_course(tmp_path_factory: pytest.TempPathFactory) -> Path:
     nbgrader(course, "autograde", "*")
     nbgrader(course, "generate_feedback", "*")
     return course
+
+
+@pytest.fixture(scope="session")
+def report(graded_course: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The cohort report of ``graded_course``, made by the real ``course report`` command."""
+    target = tmp_path_factory.mktemp("report") / "report.html"
+    course_command = Path(sys.executable).with_name("course")
+    done = subprocess.run([str(course_command), "report", "-o", str(target)], cwd=graded_course,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return target

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -118,16 +116,6 @@ def test_live_board_has_no_serious_violations(page: Page, board_server, request)
     board.get_by_label("Projector mode").check()
     expect(board.locator("style.course-projector")).to_have_count(1)
     _audit_page(page, [".course-live-board"], "live-board-projector")
-
-
-@pytest.fixture(scope="module")
-def report(graded_course: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    target = tmp_path_factory.mktemp("a11y-report") / "report.html"
-    course_command = Path(sys.executable).with_name("course")
-    done = subprocess.run([str(course_command), "report", "-o", str(target)], cwd=graded_course,
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return target
 
 
 def test_cohort_report_has_no_serious_violations(page: Page, report: Path, request) -> None:

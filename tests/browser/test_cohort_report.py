@@ -7,8 +7,6 @@ include one with script in their name and answers and one whose id is markup.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,16 +20,6 @@ from .page_checks import HOSTILE_ID, HOSTILE_NAME, ScriptWatch, page_problems  #
 
 pytestmark = pytest.mark.browser
 SECTIONS = ["Completion", "Score distribution per module", "Self-assessment bands", "Trainees"]
-
-
-@pytest.fixture(scope="module")
-def report(graded_course: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    target = tmp_path_factory.mktemp("report") / "report.html"
-    course_command = Path(sys.executable).with_name("course")
-    done = subprocess.run([str(course_command), "report", "-o", str(target)], cwd=graded_course,
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return target
 
 
 @pytest.mark.parametrize("width", [1400, 760])
