@@ -39,8 +39,8 @@ from traitlets.config import Config  # noqa: E402
 
 from course_lib.sandbox import ConfinedExecute  # noqa: E402
 from course_lib.store import AnswerStore  # noqa: E402
-from course_lib.synthetic import GOOD_BRAINSTORM  # noqa: E402
 from tests.nbgrader.course import make_course, nbgrader, submit  # noqa: E402
+from tests.synthetic import GOOD_BRAINSTORM  # noqa: E402
 
 
 def executors() -> dict[str, object]:

@@ -36,7 +36,7 @@ from course_lib.models import load_exercise  # noqa: E402
 from course_lib.models.brainstorm import MAX_CHARS_CAP, MAX_ITEMS_CAP, BrainstormExercise  # noqa: E402
 from course_lib.scoring.brainstorm import score  # noqa: E402
 from course_lib.store import AnswerStore  # noqa: E402
-from course_lib.synthetic import GOOD_BRAINSTORM  # noqa: E402
+from tests.synthetic import GOOD_BRAINSTORM  # noqa: E402
 
 EXERCISE_ID = "m1-brainstorm"
 

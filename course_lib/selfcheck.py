@@ -55,7 +55,7 @@ def figures_for(graded: Graded) -> list[Figure]:
     if not all(statement.id in answer for statement in graded.exercise.statements):
         return []
     # Imported here: only a finished self-assessment needs matplotlib (never the grader).
-    from .charts import figure_png, self_assessment_alt, self_assessment_chart
+    from .strengths_chart import figure_png, self_assessment_alt, self_assessment_chart
 
     png = figure_png(self_assessment_chart(graded.exercise, answer), dpi=96)
     return [Figure(png, self_assessment_alt(graded.exercise, answer))]

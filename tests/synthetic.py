@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .models import ExerciseBase
+from course_lib.models import ExerciseBase
 
 __all__ = ["GOOD_BRAINSTORM", "QUALITIES", "SCRIPT", "answer_for"]
 

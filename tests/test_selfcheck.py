@@ -16,7 +16,7 @@ from nbgrader.utils import determine_grade
 from course_lib import check
 from course_lib.models import exercise_ids, load_exercise
 from course_lib.store import AnswerStore
-from course_lib.synthetic import QUALITIES, SCRIPT, answer_for
+from tests.synthetic import QUALITIES, SCRIPT, answer_for
 
 
 class _Page(HTMLParser):

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from course_lib.progress import course_progress, find_course_root, progress_chart, progress_html
 from course_lib.store import AnswerStore
+from course_lib.trainee_progress import course_progress, find_course_root, progress_chart, progress_html
 
 # A tiny brainstorm exercise: one behaviour point and one theme point (listening).
 CONTENT = """\

@@ -85,7 +85,7 @@ from ..sandbox.processes import kill_all
 from .locking import LockedStep, course_lock, gradebook_lock, lock_path_for
 from .markers import MARKER_PREFIX, is_marked, mark_graded
 from .nbgrader_adapter import exporter_steps, regular_files_only, set_exporter_steps
-from .progress import ProgressBar
+from .progress_bar import ProgressBar
 
 __all__ = [
     "LOG_NAME",

@@ -12,7 +12,7 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..export import write_exports
+from ..action_plan_export import write_exports
 from ..models.action_plan import ActionPlanExercise
 from ..scoring.action_plan import empty_answer, parse_date
 from ..store import AnswerStore

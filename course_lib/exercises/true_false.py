@@ -94,7 +94,7 @@ class TrueFalseWidget(ExerciseView):
 
     def _draw_chart(self, answer: dict[str, bool]) -> None:
         # Imported here: matplotlib is only needed once the assessment is complete.
-        from ..charts import figure_png, self_assessment_alt, self_assessment_chart
+        from ..strengths_chart import figure_png, self_assessment_alt, self_assessment_chart
 
         png = base64.b64encode(figure_png(self_assessment_chart(self.exercise, answer), dpi=96)).decode("ascii")
         # An <img> with the numbers as alt text: JupyterLab shows a bare image/png output with no alt at all.

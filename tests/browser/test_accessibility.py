@@ -24,12 +24,12 @@ if os.environ.get("CI") != "true":  # in CI a missing playwright is an error, ne
 
 from playwright.sync_api import Page, expect  # noqa: E402
 
-from course_lib.export import write_exports  # noqa: E402
+from course_lib.action_plan_export import write_exports  # noqa: E402
 from course_lib.models import load_exercise  # noqa: E402
 from course_lib.store import AnswerStore  # noqa: E402
-from course_lib.synthetic import answer_for  # noqa: E402
 from tests.live.conftest import board_server  # noqa: E402,F401  (the real board command, as a fixture)
 from tests.nbgrader.course import ASSIGNMENTS, graded_ids  # noqa: E402
+from tests.synthetic import answer_for  # noqa: E402
 
 from .axe_checks import audit  # noqa: E402
 from .conftest import ARTIFACTS_DIR, REPO_ROOT, start_lab  # noqa: E402

@@ -26,7 +26,7 @@ from playwright.sync_api import Page, expect  # noqa: E402
 
 from course_lib.models import load_exercise  # noqa: E402
 from course_lib.store import AnswerStore  # noqa: E402
-from course_lib.synthetic import answer_for  # noqa: E402
+from tests.synthetic import answer_for  # noqa: E402
 
 from .conftest import REPO_ROOT, start_lab  # noqa: E402
 from .lab_actions import LOAD_TIMEOUT, RUN_TIMEOUT, code_cell, open_notebook, run_all  # noqa: E402

@@ -30,7 +30,7 @@ if os.environ.get("CI") != "true":  # in CI a missing playwright is an error, ne
 from playwright.sync_api import Page, expect  # noqa: E402
 from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 
-from course_lib.export import write_exports  # noqa: E402
+from course_lib.action_plan_export import write_exports  # noqa: E402
 from course_lib.models import load_exercise  # noqa: E402
 from course_lib.store import AnswerStore  # noqa: E402
 from tests.nbgrader.course import make_course, nbgrader, submit_synthetic  # noqa: E402

@@ -27,7 +27,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 from course_lib.store import AnswerStore
-from course_lib.synthetic import GOOD_BRAINSTORM
+from tests.synthetic import GOOD_BRAINSTORM
 
 from ..nbgrader.course import BARE_PATH, cell_by_id, make_course
 

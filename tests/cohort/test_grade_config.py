@@ -9,7 +9,7 @@ from course_lib.cohort.grade import GradingRefused, grade_cohort
 from course_lib.cohort.markers import fingerprint, is_marked, mark_graded
 from course_lib.cohort.nbgrader_adapter import check_nbgrader
 from course_lib.store import AnswerStore
-from course_lib.synthetic import GOOD_BRAINSTORM
+from tests.synthetic import GOOD_BRAINSTORM
 
 from ..nbgrader.course import make_course, submit
 from .confined import course_cli, generate, open_course, score

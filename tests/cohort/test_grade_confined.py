@@ -20,7 +20,7 @@ import nbformat
 import pytest
 
 from course_lib.store import AnswerStore
-from course_lib.synthetic import GOOD_BRAINSTORM
+from tests.synthetic import GOOD_BRAINSTORM
 
 from ..nbgrader.course import submit
 from .confined import course_cli, generate, leftover_sandbox_processes, needs_root, open_course, score, uid_base

@@ -14,7 +14,7 @@ import pytest
 
 from course_lib.cohort.markers import MARKER
 from course_lib.store import AnswerStore
-from course_lib.synthetic import GOOD_BRAINSTORM
+from tests.synthetic import GOOD_BRAINSTORM
 
 from ..nbgrader.course import submit
 from .confined import course_cli, generate, open_course, score

@@ -20,7 +20,7 @@ from nbgrader.api import Gradebook
 from course_lib.cohort.markers import MARKER
 from course_lib.grading import grade_saved
 from course_lib.store import AnswerStore
-from course_lib.synthetic import GOOD_BRAINSTORM
+from tests.synthetic import GOOD_BRAINSTORM
 
 from ..nbgrader.course import submit
 from .confined import UID_SPAN, course_cli, generate, leftover_sandbox_processes, needs_root, open_course, uid_base

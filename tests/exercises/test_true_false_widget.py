@@ -83,7 +83,7 @@ def test_chart_is_a_pyplot_free_figure_with_one_bar_per_theme(statement_ids):
 
     from matplotlib.figure import Figure
 
-    from course_lib.charts import self_assessment_chart
+    from course_lib.strengths_chart import self_assessment_chart
 
     exercise = load_exercise("m7-self-assessment")
     figure = self_assessment_chart(exercise, {i: True for i in statement_ids[:4]})
@@ -92,7 +92,7 @@ def test_chart_is_a_pyplot_free_figure_with_one_bar_per_theme(statement_ids):
     assert [round(bar.get_width(), 2) for bar in axes.patches] == [1.0, 0, 0, 0, 0, 0]
     assert [tick.get_text() for tick in axes.get_yticklabels()][0] == "Working with colleagues"
     probe = (
-        "import sys, course_lib.charts, course_lib.grading\n"
+        "import sys, course_lib.strengths_chart, course_lib.grading\n"
         "for t in ('choice', 'classify', 'order', 'true_false'): __import__('course_lib.scoring.' + t)\n"
         "print('pyplot' if 'matplotlib.pyplot' in sys.modules else 'clean')"
     )

@@ -58,14 +58,14 @@ def graded_ids(nb: nbformat.NotebookNode) -> list[str]:
 
 
 def submit_synthetic(course: Path, student: str, assignment: str, quality: str, written: str | None = None) -> Path:
-    """Submit ``assignment`` as ``student`` with ``course_lib.synthetic`` answers of ``quality``.
+    """Submit ``assignment`` as ``student`` with ``tests.synthetic`` answers of ``quality``.
 
     ``written``, if given, becomes the source of every cell the trainee writes in
     (reflections, free text). Returns the submission folder.
     """
     from course_lib.models import load_exercise
     from course_lib.store import AnswerStore
-    from course_lib.synthetic import answer_for
+    from tests.synthetic import answer_for
 
     folder, nb = submit(course, student, assignment)
     for exercise_id in graded_ids(nb):

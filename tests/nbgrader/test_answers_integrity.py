@@ -16,7 +16,7 @@ from nbgrader.api import Gradebook
 
 from course_lib.models import load_exercise
 from course_lib.store import AnswerStore
-from course_lib.synthetic import answer_for
+from tests.synthetic import answer_for
 
 from ..conftest import content_variant
 from .course import make_course, nbgrader, submit

@@ -12,7 +12,7 @@ from nbgrader.api import Gradebook
 from nbgrader.utils import determine_grade
 
 from course_lib.store import AnswerStore
-from course_lib.synthetic import GOOD_BRAINSTORM
+from tests.synthetic import GOOD_BRAINSTORM
 
 from .course import cell_by_id, make_course, nbgrader, submit
 

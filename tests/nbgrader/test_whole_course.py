@@ -10,7 +10,7 @@ from nbgrader.api import Gradebook
 
 from course_lib.models import find_exercise_file, load_exercise
 from course_lib.store import AnswerStore
-from course_lib.synthetic import QUALITIES, SCRIPT, answer_for
+from tests.synthetic import QUALITIES, SCRIPT, answer_for
 
 from .course import ROOT, make_course, nbgrader, submit
 

@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from course_lib.action_plan_export import write_exports
 from course_lib.atomic import write_text_atomic
-from course_lib.export import write_exports
 from course_lib.models import load_exercise
 from course_lib.store import AnswerStore
-from course_lib.synthetic import GOOD_BRAINSTORM, answer_for
+from tests.synthetic import GOOD_BRAINSTORM, answer_for
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="mounting a small tmpfs needs root")
 

@@ -9,7 +9,7 @@ to /etc/passwd, a folder, or a named pipe. For every case:
 
 - ``grade_saved`` returns (nothing raises out of it);
 - the score is within 0 and the exercise's points, and never above what the
-  honest "good" answer (``course_lib.synthetic``) earns;
+  honest "good" answer (``tests.synthetic``) earns;
 - the feedback never contains a byte of another file.
 """
 
@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 from course_lib.grading import grade_saved
 from course_lib.models import exercise_ids, load_exercise
 from course_lib.store import AnswerStore
-from course_lib.synthetic import answer_for
+from tests.synthetic import answer_for
 
 EXERCISES = exercise_ids()
 SECRET = "SECRET-OF-ANOTHER-TRAINEE"

@@ -23,7 +23,7 @@ from nbgrader.api import Gradebook, MissingEntry
 
 from course_lib.models import load_exercise
 from course_lib.store import AnswerStore
-from course_lib.synthetic import answer_for
+from tests.synthetic import answer_for
 
 from ..nbgrader.course import BARE_PATH, cell_by_id, make_course, nbgrader, submit
 

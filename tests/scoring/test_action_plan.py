@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from course_lib.export import markdown_escape, to_html, to_markdown, write_exports
+from course_lib.action_plan_export import markdown_escape, to_html, to_markdown, write_exports
 from course_lib.models import ContentError, load_exercise, load_exercise_file
 from course_lib.scoring.action_plan import parse_answer, score
 from tests.conftest import content_variant

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from course_lib.models import ContentError, load_exercise, load_exercise_file
 from course_lib.scoring import Result
 from course_lib.scoring.brainstorm import entry_problem, is_behaviour, judge_items, parse_answer, score
-from course_lib.synthetic import GOOD_BRAINSTORM
 from tests.conftest import content_variant
+from tests.synthetic import GOOD_BRAINSTORM
 
 PHRASINGS = yaml.safe_load((Path(__file__).parent / "corpus" / "brainstorm_phrasings.yaml").read_text("utf-8"))
 

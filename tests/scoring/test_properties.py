@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from course_lib.grading import parser_for, scorer_for
 from course_lib.models import exercise_ids, load_exercise
-from course_lib.synthetic import GOOD_BRAINSTORM, answer_for
+from tests.synthetic import GOOD_BRAINSTORM, answer_for
 
 EXERCISES = exercise_ids()
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
