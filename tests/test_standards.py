@@ -5,17 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
-from course_lib.models import PACKAGED_CONTENT, ContentError, exercise_ids, load_exercise
+from course_lib.models import PACKAGED_CONTENT, ContentError, exercise_ids, load_exercise, load_exercise_file
+from course_lib.models.roleplay import RoleplayExercise
+from course_lib.models.standards import Standards, load_standards, number_words, placeholders
 from course_lib.scoring.roleplay import score
-from course_lib.standards import (
-    load_standards,
-    number_words,
-    placeholders,
-    show_standards,
-    standards_html,
-    standards_rows,
-)
+from course_lib.standards import show_standards, standards_html, standards_rows
 from tests.conftest import content_variant
 
 STANDARDS = PACKAGED_CONTENT / "standards.yaml"
@@ -121,6 +117,7 @@ def test_changing_two_rings_to_three_changes_lesson_scoring_and_feedback(tmp_pat
 
     lesson = standards_html()
     assert "within three rings" in lesson and "two rings" not in lesson  # lesson display
+    exercise = load_exercise("m4-phone-roleplay")  # loaded again: the exercise keeps the standards it was loaded with
     after = score(exercise, _path(RING_3_CALL))
     assert after.points == after.max_points == 6  # scoring: a reply at ring 3 now passes
     feedback = "\n".join(after.feedback)
@@ -130,3 +127,24 @@ def test_changing_two_rings_to_three_changes_lesson_scoring_and_feedback(tmp_pat
     # ... and ring 5 is still too late, with the new number in the explanation
     late = score(exercise, _path([("ringing", "ring-5"), *RING_3_CALL[1:]]))
     assert late.points == 5 and "Our standard is three rings" in "\n".join(late.feedback)
+
+
+def test_a_loaded_roleplay_scores_the_same_whatever_the_content_path_is_later(tmp_path, monkeypatch):
+    exercise = load_exercise("m4-phone-roleplay")
+    before = score(exercise, _path(RING_3_CALL))
+    _override(tmp_path, monkeypatch, lambda d: d["phone"].update(answer_within_rings=3))
+    assert load_standards().phone.answer_within_rings == 3  # the override is in effect ...
+    after = score(exercise, _path(RING_3_CALL))
+    assert after == before and after.points == 5  # ... but scoring uses the standards loaded with the exercise
+    monkeypatch.setenv("COURSE_CONTENT_PATH", str(tmp_path / "no-such-folder"))
+    assert score(exercise, _path(RING_3_CALL)) == before
+
+
+def test_standards_given_with_the_content_are_the_ones_scored_against():
+    data = yaml.safe_load(STANDARDS.read_text(encoding="utf-8"))
+    data["phone"]["answer_within_rings"] = 3
+    three_rings = Standards.model_validate(data)
+    packaged = load_exercise_file(PACKAGED_CONTENT / "module4" / "m4-phone-roleplay.yaml")
+    exercise = RoleplayExercise.model_validate(packaged.model_dump(), context={"standards": three_rings})
+    assert exercise.organisation_standards is three_rings
+    assert score(exercise, _path(RING_3_CALL)).points == 6  # ring 3 is within three rings

@@ -28,7 +28,6 @@ from ..scoring.roleplay import (
     transcript,
     walk,
 )
-from ..standards import load_standards
 from ..store import AnswerStore
 from .base import ExerciseView
 
@@ -50,7 +49,7 @@ class RoleplayWidget(ExerciseView):
     exercise: RoleplayExercise
 
     def __init__(self, exercise: RoleplayExercise, store: AnswerStore) -> None:
-        self.standards = load_standards()
+        self.standards = exercise.organisation_standards
         self.identity = trainee_identity(store.directory.parent)
         self.attempt_info = w.HTML()
         self.call = w.HTML(layout=w.Layout(margin="0.5em 0"))

@@ -29,6 +29,7 @@ from .base import ExerciseBase
 
 __all__ = [
     "PACKAGED_CONTENT",
+    "STANDARDS_FILE",
     "ContentError",
     "ExerciseBase",
     "content_dirs",
@@ -45,6 +46,7 @@ __all__ = [
 
 PACKAGED_CONTENT = Path(__file__).resolve().parent.parent / "content"
 CONTENT_PATH_ENV = "COURSE_CONTENT_PATH"
+STANDARDS_FILE = "standards.yaml"  # the organisation's standards (models/standards.py), not an exercise
 _TYPE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 # The file name of a content file: an id as ExerciseId allows it, then ".yaml".
 _CONTENT_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*\.yaml$")
@@ -167,14 +169,18 @@ def find_exercise_file(exercise_id: str) -> Path | None:
 
 
 @lru_cache(maxsize=256)
-def _load_cached(path: str, mtime_ns: int) -> ExerciseBase:
+def _load_cached(path: str, mtime_ns: int, standards: tuple[str, int] | None) -> ExerciseBase:
+    # ``standards`` is only part of the key: a role-play is validated against (and keeps) the standards in use.
     return load_exercise_file(path)
 
 
 def load_exercise(exercise_id: str) -> ExerciseBase:
-    """The validated exercise ``exercise_id`` (cached until its file changes)."""
-    path = find_exercise_file(exercise_id)
+    """The validated exercise ``exercise_id`` (cached until its file or the standards file changes)."""
+    files = {path.name: path for path in content_files()}
+    path = files.get(f"{exercise_id}.yaml")
     if path is None:
         folders = ", ".join(str(d) for d in content_dirs())
         raise ContentError(f"no content file '{exercise_id}.yaml' in {folders}")
-    return _load_cached(str(path), path.stat().st_mtime_ns)
+    standards = files.get(STANDARDS_FILE)
+    version = (str(standards), standards.stat().st_mtime_ns) if standards else None
+    return _load_cached(str(path), path.stat().st_mtime_ns, version)

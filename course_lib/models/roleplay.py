@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, model_validator
+from pydantic import AfterValidator, Field, PrivateAttr, ValidationInfo, model_validator
 
-from ..standards import PLACEHOLDER_NAMES, check_template
 from .base import ID_MAX_CHARS, ExerciseBase, Strict, Text, require_unique
+from .standards import PLACEHOLDER_NAMES, Standards, check_template, load_standards
 
 __all__ = ["CallNode", "CheckedStandard", "Choice", "RingFeedback", "RoleplayExercise"]
 
@@ -89,6 +89,8 @@ class RoleplayExercise(ExerciseBase):
     standards: Annotated[list[CheckedStandard], Field(min_length=1)]
     nodes: Annotated[list[CallNode], Field(min_length=1)]
     call_ended: Template = "The call has ended."
+    # The organisation's standards the call is scored against, fixed when the exercise is loaded.
+    _organisation_standards: Standards | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _valid_graph(self) -> RoleplayExercise:
@@ -113,6 +115,20 @@ class RoleplayExercise(ExerciseBase):
                     raise ValueError(f"{where}: has rings, so '{self.ring_standard}' is scored from the standards")
         self._check_paths(nodes)
         return self
+
+    @model_validator(mode="after")
+    def _keep_standards(self, info: ValidationInfo) -> RoleplayExercise:
+        # The standards come with the content (``context={"standards": ...}``) or from the content path now,
+        # so scoring is a function of its arguments: a later COURSE_CONTENT_PATH does not change a score.
+        given = (info.context or {}).get("standards")
+        self._organisation_standards = given if given is not None else load_standards()
+        return self
+
+    @property
+    def organisation_standards(self) -> Standards:
+        """The organisation's standards (``standards.yaml``) this call is scored against."""
+        assert self._organisation_standards is not None  # set by the validator above
+        return self._organisation_standards
 
     def _check_paths(self, nodes: dict[str, CallNode]) -> None:
         # Depth-first walk from the start: a node met again on the current path is a cycle,

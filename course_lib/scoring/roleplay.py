@@ -5,8 +5,9 @@ when some reply on the path meets it and none breaks it; a standard the path
 never reached earns nothing. The answer keeps every attempt at the call; the
 one graded is the trainee's choice, by default the best (:func:`counted`), so
 exploring another path never costs a good call. Whether a pick-up was quick enough is
-decided here from ``standards.yaml`` (``phone.answer_within_rings``), so the
-organisation's numbers drive scoring and feedback alike.
+decided here from ``phone.answer_within_rings`` of the standards the exercise
+was loaded with (``exercise.organisation_standards``), so the organisation's
+numbers drive scoring and feedback alike, and scoring reads no file.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..models.roleplay import CallNode, CheckedStandard, Choice, RoleplayExercise
-from ..standards import Standards, load_standards
+from ..models.standards import Standards
 from .limits import MAX_IDS, at_most, check_ids
 from .result import Result
 
@@ -105,7 +106,7 @@ def context(exercise: RoleplayExercise, standards: Standards) -> dict[str, Any]:
 
 def render(exercise: RoleplayExercise, text: str, standards: Standards | None = None, **extra: Any) -> str:
     """Content text with the organisation's numbers and the role names filled in."""
-    return text.format(**context(exercise, standards or load_standards()), **extra)
+    return text.format(**context(exercise, standards or exercise.organisation_standards), **extra)
 
 
 @dataclass(frozen=True)
@@ -155,7 +156,7 @@ def step_verdicts(exercise: RoleplayExercise, choice: Choice, standards: Standar
 
 def transcript(exercise: RoleplayExercise, answer: dict, standards: Standards | None = None) -> list[tuple[str, str]]:
     """The call so far as (speaker, line) pairs: "Caller" and "You", in order."""
-    standards = standards or load_standards()
+    standards = standards or exercise.organisation_standards
     result = walk(exercise, answer)
     lines = []
     for step in result.steps:
@@ -195,7 +196,7 @@ class AttemptScore:
 def attempt_scores(exercise: RoleplayExercise, answer: dict[str, Any],
                    standards: Standards | None = None) -> list[AttemptScore]:
     """Every attempt with at least one reply, in the order played."""
-    standards = standards or load_standards()
+    standards = standards or exercise.organisation_standards
     scores = []
     for index, attempt in enumerate(as_attempts(answer)["attempts"]):
         result = walk(exercise, attempt)
@@ -320,7 +321,7 @@ def score(exercise: RoleplayExercise, answer: dict[str, Any]) -> Result:
 
     ``answer`` is a parsed answer, or a single call ``{"path": [...]}``.
     """
-    standards = load_standards()
+    standards = exercise.organisation_standards
     answer = as_attempts(answer)
     index = counted(exercise, answer, standards)
     if index is None:  # nothing played: feedback on the call being played (it may say why)
