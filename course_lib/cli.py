@@ -11,6 +11,7 @@
     course trainee-config             # the trainees' nbgrader config (exchange, course id)
     course export --all -o grades.csv # like nbgrader export, plus a column per exercise, properly quoted
     course report -o report.html      # the cohort at a glance (no nbgrader equivalent)
+    course certificate                # certificates for those who passed; --verify CODE checks one
 
 Options that nbgrader understands (``--Exchange.root=/srv/exchange``,
 ``--CourseDirectory.db_url=...``) may be added to any command and are passed on.
@@ -38,6 +39,7 @@ _WRAPS = {
     "trainee-config": "no nbgrader command; writes a config file that trainees' nbgrader reads",
     "export": "nbgrader export (which has no per-exercise columns and does not quote names)",
     "report": "no nbgrader equivalent; reads the gradebook and the graded answers",
+    "certificate": "no nbgrader equivalent; reads the gradebook",
 }
 
 
@@ -104,6 +106,13 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("assignments", nargs="*", metavar="assignment", help="default: every assignment")
     report.add_argument("-o", "--output", default="report.html", help="HTML file (default report.html)")
     report.add_argument("--title", default="Customer Service Workbook: cohort report")
+    report.add_argument("--class-dir", type=Path, default=None,
+                        help="the live class folder holding the reaction surveys (default: as the board's)")
+
+    from .cohort.certificate_command import add_arguments as certificate_arguments
+
+    certificate_arguments(command("certificate", "write a printable certificate (HTML and PDF) for each trainee "
+                                  "who passed every module's threshold, or check one with --verify CODE"))
     return parser
 
 
@@ -229,15 +238,21 @@ def _report(args: argparse.Namespace, extra: list[str]) -> int:
     from .cohort.report import write_report
 
     settings, cohort = _cohort(args, extra)
-    write_report(cohort, settings.autograded, args.output, title=args.title)
+    write_report(cohort, settings.autograded, args.output, title=args.title, class_dir=args.class_dir)
     print(f"Wrote the report of {len(cohort.trainees)} trainee(s) to {args.output}")
     return 0
+
+
+def _certificate(args: argparse.Namespace, extra: list[str]) -> int:
+    from .cohort.certificate_command import run
+
+    return run(args, extra)
 
 
 _COMMANDS = {
     "release": _release, "collect": _collect, "grade": _grade, "feedback": _feedback,
     "release-feedback": _release_feedback, "roster": _roster, "trainee-config": _trainee_config,
-    "export": _export, "report": _report,
+    "export": _export, "report": _report, "certificate": _certificate,
 }
 
 

@@ -1,6 +1,7 @@
 """The cohort report: one self-contained HTML page for the instructor.
 
-Sections: completion per module, score distribution per module, the Module 1
+Sections: completion per module, score distribution per module, the evaluation (pre/post learning
+gain, anonymous reaction surveys, commitments kept 30 days on: ``evaluation_report.py``), the Module 1
 brainstorm's theme coverage across the cohort (``judge_items`` on each
 trainee's autograded answers), the self-assessment bands (``band_for``, when
 the m7-self-assessment exercise and its scoring exist) and a table of the
@@ -189,18 +190,25 @@ table.trainees th.v { writing-mode: vertical-rl; transform: rotate(180deg); whit
 figure { margin: 1rem 0; } img { max-width: 100%; height: auto; }
 .chart-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 26rem), 1fr)); gap: 0 1.5rem; }
 .chart-grid figure { margin: .5rem 0; }
+p.note { font-size: .9rem; color: #3e4c59; } h3 { font-size: 1.05rem; color: #1c4e80; }
+table.reaction th[scope=row] { font-weight: normal; }
+.sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
 footer { color: #52606d; font-size: .85rem; padding: 0 0 2rem; }
 @media print { body { background: #fff; } section { border: none; padding: 0; }
   header.top { background: none; color: #000; } }
 """
 
 
-def build_report(cohort: Cohort, autograded: Path | str, *, title: str = "Cohort report") -> str:
-    """The whole page as a string."""
+def build_report(cohort: Cohort, autograded: Path | str, *, title: str = "Cohort report",
+                 class_dir: Path | str | None = None) -> str:
+    """The whole page as a string; ``class_dir``: the live class folder with the reaction surveys."""
+    from .evaluation_report import evaluation_sections
+
     autograded = Path(autograded)
     body = "".join(f"<section>{part}</section>" for part in [
         completion_section(cohort),
         distribution_section(cohort),
+        *evaluation_sections(cohort, autograded, Path(class_dir) if class_dir else None),
         brainstorm_section(cohort, autograded),
         bands_section(cohort, autograded),
         trainees_section(cohort),
@@ -218,5 +226,7 @@ def build_report(cohort: Cohort, autograded: Path | str, *, title: str = "Cohort
     )
 
 
-def write_report(cohort: Cohort, autograded: Path | str, target: Path | str, *, title: str = "Cohort report") -> None:
-    write_text_atomic(target, build_report(cohort, autograded, title=title))  # a full disk keeps the old report
+def write_report(cohort: Cohort, autograded: Path | str, target: Path | str, *, title: str = "Cohort report",
+                 class_dir: Path | str | None = None) -> None:
+    # Atomic: a full disk keeps the old report.
+    write_text_atomic(target, build_report(cohort, autograded, title=title, class_dir=class_dir))
