@@ -12,12 +12,16 @@ from nbgrader.preprocessors import (
     AssignLatePenalties,
     CheckCellMetadata,
     ClearHiddenTests,
+    ClearOutput,
+    DeduplicateIds,
     GetGrades,
     IgnorePattern,
     LimitOutput,
+    OverwriteKernelspec,
     SaveAutoGrades,
 )
 
+from course_lib.cohort.restore_cells import RestoreCheckCells
 from course_lib.nbgrader_html import (
     FORMGRADE_TEMPLATE,
     TEMPLATE_DIRS,
@@ -72,6 +76,16 @@ c.Autograde.autograde_preprocessors = [
     TrustedWidgetScores,
     SaveAutoGrades,
     AssignLatePenalties,
+    CheckCellMetadata,
+]
+# Before grading, nbgrader restores locked and graded cells from the gradebook
+# (OverwriteCells); RestoreCheckCells also puts back a graded cell the trainee
+# deleted, so a deleted check cell is scored from the answers file, not 0.
+c.Autograde.sanitize_preprocessors = [
+    ClearOutput,
+    DeduplicateIds,
+    OverwriteKernelspec,
+    RestoreCheckCells,
     CheckCellMetadata,
 ]
 c.Execute.timeout = 120

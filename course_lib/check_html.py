@@ -10,12 +10,12 @@ PNG bytes with its text alternative.
 
 from __future__ import annotations
 
-import base64
 import html
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from .figures import png_data_uri
 from .grading import PRACTICE_LINE, Graded, shorten
 
 __all__ = ["Figure", "feedback_html"]
@@ -120,9 +120,8 @@ def _answers(lines: Sequence[str]) -> str:
 
 
 def _figure(figure: Figure) -> str:
-    data = base64.b64encode(figure.png).decode("ascii")
     alt = html.escape(figure.alt, quote=True)
-    return f'<p><img src="data:image/png;base64,{data}" alt="{alt}" style="max-width:100%;height:auto"></p>'
+    return f'<p><img src="{png_data_uri(figure.png)}" alt="{alt}" style="max-width:100%;height:auto"></p>'
 
 
 def feedback_html(graded: Graded, *, figures: Sequence[Figure] = ()) -> str:

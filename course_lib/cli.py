@@ -69,11 +69,15 @@ def build_parser() -> argparse.ArgumentParser:
     grade = command("grade", "autograde every submission on all cores, then write each trainee's feedback")
     grade.add_argument("assignments", nargs="*", metavar="assignment")
     grade.add_argument("--all", action="store_true", help="every assignment in the gradebook")
-    grade.add_argument("--workers", type=int, help="grading processes (default: two per core)")
+    grade.add_argument("--workers", type=int, help="grading processes (default: one per core without kernels, "
+                       "two per core when notebooks run)")
     grade.add_argument("--timeout", type=int, help="seconds a cell may run (default: Execute.timeout of the config)")
     grade.add_argument("--force", action="store_true", help="regrade submissions that are already graded")
     grade.add_argument("--student", action="append", help="grade only this trainee (repeatable)")
     grade.add_argument("--no-feedback", action="store_true", help="skip nbgrader generate_feedback")
+    grade.add_argument("--execute", action="store_true",
+                       help="run every notebook in a kernel, even an assignment whose auto-graded cells are all "
+                       "widget checks (graded without a kernel by default, with the same scores)")
 
     feedback = command("feedback", "write each trainee's feedback again from the gradebook, with hand-given "
                        "scores and comments (notebooks are not run again)")
@@ -151,7 +155,7 @@ def _grade(args: argparse.Namespace, extra: list[str]) -> int:
         return 2
     summary = grade_cohort(
         args.course_dir, assignments, students=args.student, workers=args.workers, force=args.force,
-        feedback=not args.no_feedback, timeout=args.timeout, nbgrader_args=extra,
+        feedback=not args.no_feedback, timeout=args.timeout, nbgrader_args=extra, execute=args.execute,
     )
     print(summary.text())
     return 1 if summary.failed else 0

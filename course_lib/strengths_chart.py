@@ -7,16 +7,15 @@ Grading code never imports this module.
 
 from __future__ import annotations
 
-import io
 import textwrap
-from typing import Any
 
 from matplotlib.figure import Figure
 
+from .figures import figure_png
 from .models.true_false import TrueFalseExercise
 from .scoring.true_false import theme_strengths
 
-__all__ = ["figure_png", "self_assessment_alt", "self_assessment_chart"]
+__all__ = ["self_assessment_alt", "self_assessment_chart"]
 
 
 def self_assessment_chart(exercise: TrueFalseExercise, answer: dict[str, bool]) -> Figure:
@@ -44,10 +43,3 @@ def self_assessment_alt(exercise: TrueFalseExercise, answer: dict[str, bool]) ->
     return "Your strengths by theme (statements answered True): " + "; ".join(
         f"{label}: {true} of {total}" for label, (true, total) in theme_strengths(exercise, answer).items()
     )
-
-
-def figure_png(figure: Figure, **savefig: Any) -> bytes:
-    """The figure as PNG bytes (rendered by the Agg canvas matplotlib picks for PNG)."""
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", **savefig)
-    return buffer.getvalue()

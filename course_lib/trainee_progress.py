@@ -12,15 +12,14 @@ a display is asked for.
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .figures import figure_data_uri
 from .grading import grade_saved
 from .models import ContentError, exercise_ids
 from .store import DEFAULT_ANSWERS_DIR
@@ -214,12 +213,10 @@ def show_progress(root: Path | str | None = None) -> None:
     progress = course_progress(course_root)
     parts = [progress_html(progress)]
     if progress:
-        buffer = io.BytesIO()
-        progress_chart(progress).savefig(buffer, format="png", dpi=90)
-        image = base64.b64encode(buffer.getvalue()).decode("ascii")
+        image = figure_data_uri(progress_chart(progress), dpi=90)
         alt = "; ".join(f"{_label(m)}: {m.done} of {m.total} done, {m.points:g} of {m.max_points:g} points"
                         for m in progress)
-        parts.append(f'<img src="data:image/png;base64,{image}" alt="{html.escape(alt)}">')
+        parts.append(f'<img src="{image}" alt="{html.escape(alt)}">')
     parts.append(
         "<p><small>Points are the self-check scores of your saved answers; written reflections are "
         "marked later by your instructor and are not included.</small></p>"

@@ -22,10 +22,11 @@ from matplotlib.text import Text
 from PIL import Image
 
 from course_lib.cohort import charts as report_charts
+from course_lib.figures import figure_png
 from course_lib.live.aggregate import BandSummary, BrainstormSummary
 from course_lib.live.render import bar_chart_png, render
 from course_lib.models import load_exercise
-from course_lib.strengths_chart import figure_png, self_assessment_alt, self_assessment_chart
+from course_lib.strengths_chart import self_assessment_alt, self_assessment_chart
 
 GRAPHICS, TEXT = 3.0, 4.5
 THEMES = ("Listening", "Following up", "Ownership", "Timeliness")

@@ -6,11 +6,11 @@ of its image: a screen reader says what the bars show, not only what the chart i
 
 from __future__ import annotations
 
-import base64
-import io
 from collections.abc import Sequence
 
 from matplotlib.figure import Figure
+
+from ..figures import figure_data_uri
 
 __all__ = ["BAR_COLOUR", "SECOND_COLOUR", "bar_chart", "bars_text", "histogram", "histogram_text", "paired_bars",
            "paired_text", "png_data_uri"]

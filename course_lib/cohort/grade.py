@@ -77,14 +77,16 @@ from nbgrader.utils import rmtree, temp_attrs
 from sqlalchemy.exc import SAWarning
 from traitlets.utils.importstring import import_item
 
-from ..models import find_exercise_file
+from ..models import content_files, find_exercise_file
 from ..nbgrader_plugins import TrustedWidgetScores
 from ..sandbox import ConfinedExecute, SandboxError, frozen_content, probe, protect_course_files
 from ..sandbox.folder import remove_stale
 from ..sandbox.processes import kill_all
+from .batch import BatchGrader
 from .locking import LockedStep, course_lock, gradebook_lock, lock_path_for
-from .markers import MARKER_PREFIX, is_marked, mark_graded
-from .nbgrader_adapter import exporter_steps, regular_files_only, set_exporter_steps
+from .markers import MARKER_PREFIX, course_inputs, is_marked, mark_graded
+from .nbgrader_adapter import checked_schemas_once, exporter_steps, regular_files_only, set_exporter_steps
+from .paths import GradingPath, choose_paths, without_execution
 from .progress_bar import ProgressBar
 
 __all__ = [
@@ -132,6 +134,7 @@ class GradeSummary:
     seconds: float
     confinement: str = ""  # how trainees' code ran (ConfinedExecute's mode), said in the summary
     stopped: str | None = None  # the signal that stopped the run early
+    paths: list[GradingPath] = field(default_factory=list)  # how each assignment was graded
 
     def count(self, status: str) -> int:
         return sum(o.status == status for o in self.outcomes)
@@ -148,6 +151,9 @@ class GradeSummary:
         ]
         if self.stopped:
             lines.append(f"Stopped by {self.stopped} before the end: run `course grade` again to grade the rest.")
+        if self.paths:
+            lines.append("How each assignment was graded (the same scores either way):")
+            lines += [f"  {path.text()}" for path in self.paths]
         if self.confinement:
             lines.append(self.confinement)
         if self.failed:
@@ -187,13 +193,14 @@ class _LockedAutograde(Autograde):
     """
 
     lock_file: Path
+    inputs: str | None = None  # what the grade depends on besides the submission (markers.course_inputs)
     processed = False
     not_copied: list[str]
 
     def init_destination(self, assignment_id: str, student_id: str) -> bool:
         dest = Path(self._format_dest(assignment_id, student_id))
         source = Path(self._format_source(assignment_id, student_id))
-        if dest.exists() and not self.force and not is_marked(dest, source):
+        if dest.exists() and not self.force and not is_marked(dest, source, self.inputs):
             self.log.warning("Grading %s again: no record that its grades were saved", dest)
             rmtree(str(dest))
         self.processed = super().init_destination(assignment_id, student_id)
@@ -327,6 +334,8 @@ def _notes(folder: Path, timeout: Any) -> list[str]:
 def _grade_one(task: Task, force: bool, feedback: bool) -> Outcome:
     """Autograde one submission (and write its feedback) in this process."""
     app, lock = _STATE["app"], _STATE["lock"]
+    path: GradingPath | None = _STATE.get("paths", {}).get(task.assignment)
+    inputs: str | None = _STATE.get("inputs", {}).get(task.assignment)
     collect = _Collect()
     app.log.addHandler(collect)
     started = time.monotonic()
@@ -334,13 +343,16 @@ def _grade_one(task: Task, force: bool, feedback: bool) -> Outcome:
     try:
         with temp_attrs(app.coursedir, assignment_id=task.assignment, student_id=task.student, notebook_id="*"):
             grader = _LockedAutograde(coursedir=app.coursedir, parent=app)
-            grader.lock_file, grader.force = lock, force
+            grader.lock_file, grader.force, grader.inputs = lock, force, inputs
+            if path is not None and path.kernel_free:
+                # nbgrader's public list of steps, without the one that runs the notebook.
+                grader.autograde_preprocessors = without_execution(grader.autograde_preprocessors)
             grader.start()
             outcome.status = "graded" if grader.processed else "skipped"
             folder = Path(app.coursedir.format_path(app.coursedir.autograded_directory, task.student, task.assignment))
             if grader.processed:  # nbgrader has saved the grades: only now does the submission count as graded
                 submitted = app.coursedir.format_path(app.coursedir.submitted_directory, task.student, task.assignment)
-                mark_graded(folder, Path(submitted))
+                mark_graded(folder, Path(submitted), inputs or "")
             outcome.notes = _notes(folder, app.config.Execute.get("timeout", "the"))
             if getattr(grader, "not_copied", None):
                 outcome.notes.append(f"not graded, not copied (links or other non-regular files): "
@@ -367,6 +379,33 @@ def _grade_one(task: Task, force: bool, feedback: bool) -> Outcome:
         app.log.removeHandler(collect)
         outcome.seconds = time.monotonic() - started
     return outcome
+
+
+def _grade_batch(tasks: Sequence[Task], force: bool, feedback: bool) -> list[Outcome]:
+    """Grade submissions of kernel-free assignments in this process, one gradebook transaction (see batch.py)."""
+    app, lock = _STATE["app"], _STATE["lock"]
+    if "batch" not in _STATE:  # built once per worker, after the fork: its gradebook connection is its own
+        _STATE["batch"] = BatchGrader(app, lock, app.log)
+    batch: BatchGrader = _STATE["batch"]
+    inputs: dict[str, str] = _STATE.get("inputs", {})
+    timeout = app.config.Execute.get("timeout", "the")
+    try:
+        with checked_schemas_once():
+            items = [batch.prepare(task.assignment, task.student) for task in tasks]
+            batch.record(items)
+            for item in items:
+                batch.finish(item, inputs.get(item.assignment, ""), feedback)
+        outcomes = []
+        for item in items:
+            outcome = Outcome(Task(item.assignment, item.student), "graded" if item.error is None else "failed",
+                              error=item.error, seconds=time.monotonic() - item.started)
+            if item.error is None:
+                outcome.notes = _notes(item.dest, timeout)
+            outcome.notes += item.notes
+            outcomes.append(outcome)
+        return outcomes
+    except KeyboardInterrupt:
+        os._exit(128 + signal.SIGTERM)  # as in _grade_one: stopped, leave at once
 
 
 def find_submissions(course_root: Path | str, submitted_dir: str, assignments: Iterable[str],
@@ -416,13 +455,13 @@ def _autograde_steps(app: AutogradeApp) -> list:
     return [import_item(step) if isinstance(step, str) else step for step in steps]
 
 
-def check_configuration(app: AutogradeApp) -> ConfinedExecute:
+def check_configuration(app: AutogradeApp, probe_kernel: bool = True) -> ConfinedExecute:
     """Refuse a configuration that would let trainees' code or answers change grades; returns the Execute step.
 
     The loaded ``Autograde.autograde_preprocessors`` must run notebooks with
     ConfinedExecute (no other execute step), then re-score with
-    TrustedWidgetScores, then save with SaveAutoGrades; and a confined kernel
-    must be able to start on this machine.
+    TrustedWidgetScores, then save with SaveAutoGrades; and (``probe_kernel``:
+    some notebook will run) a confined kernel must be able to start here.
     """
     steps = _autograde_steps(app)
 
@@ -449,6 +488,8 @@ def check_configuration(app: AutogradeApp) -> ConfinedExecute:
             + ". Did nbgrader_config.py fail to load? nbgrader prints why above."
         )
     execute = ConfinedExecute(parent=app, config=app.config)
+    if not probe_kernel:
+        return execute
     try:
         confinement = execute.confinement()
         version = probe(confinement)
@@ -469,8 +510,10 @@ def check_configuration(app: AutogradeApp) -> ConfinedExecute:
     return execute
 
 
-def _confinement_text(execute: ConfinedExecute) -> str:
+def _confinement_text(execute: ConfinedExecute, executed: bool = True) -> str:
     """One plain sentence on how trainees' code ran, for the closing summary."""
+    if not executed:
+        return "No trainee's code ran: every assignment was graded without a kernel."
     if execute.mode() == "user":
         return (f"Trainees' code ran confined: as a fresh sandbox user per notebook, {execute.where()}, "
                 "in a throw-away copy of the submission.")
@@ -490,33 +533,67 @@ def grade_cohort(
     timeout: int | None = None,
     nbgrader_args: Sequence[str] = (),
     stream: TextIO | None = None,
+    execute: bool = False,
 ) -> GradeSummary:
-    """Grade every submission of ``assignments`` in ``course_dir``; see the module docstring."""
+    """Grade every submission of ``assignments`` in ``course_dir``; see the module docstring.
+
+    ``execute`` runs every notebook in a kernel even where the kernel-free path would give the same grades.
+    """
     started = time.monotonic()
     argv = [*nbgrader_args, *([f"--Execute.timeout={timeout}"] if timeout else [])]
     # A second run in the same course waits here (and says so) until the first has finished.
     waiting = lambda text: print(text, file=stream or sys.stderr, flush=True)  # noqa: E731
     with course_lock(Path(course_dir).resolve(), on_wait=waiting), _cwd(Path(course_dir).resolve()):
         app = _make_app(argv)
-        execute = check_configuration(app)
         lock = lock_path_for(app.coursedir.db_url, app.coursedir.root)
+        check_configuration(app, probe_kernel=False)  # refuse a bad configuration before touching anything
         _check_gradebook(app, assignments, lock)
+        with gradebook_lock(lock):
+            paths = choose_paths(app.coursedir.db_url, app.coursedir.course_id, assignments, execute)
+        executed = not all(path.kernel_free for path in paths.values())
+        runner = check_configuration(app, probe_kernel=executed)
         protect_course_files(app.coursedir, app.log)
         tasks = find_submissions(app.coursedir.root, app.coursedir.submitted_directory, assignments, students)
-        _STATE.update(app=app, lock=lock)
-        workers = max(1, min(workers or default_workers(), len(tasks)))
+        _STATE.update(app=app, lock=lock, paths=paths)
+        # Without kernels the work is all CPU: one process per core; kernels wait, so two per core then.
+        workers = max(1, min(workers or default_workers() // (1 if executed else 2), len(tasks) or 1))
         log_file = Path(app.coursedir.root) / LOG_NAME
         log_file.unlink(missing_ok=True)  # this run's log only, private: it holds trainees' output
         os.close(os.open(log_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-        bar = ProgressBar(len(tasks), "grading ", stream=stream)
         # Content is read once, before any kernel runs; the forked workers inherit it.
         with frozen_content(), _stop_on_signals() as stopped:
+            inputs = {a: _course_inputs(app, a) for a in assignments}
+            _STATE.update(inputs=inputs)
+            unchanged = [] if force else [t for t in tasks if _unchanged(app, t, inputs[t.assignment], feedback)]
+            outcomes = [Outcome(t, "skipped") for t in unchanged]
+            todo = sorted(set(tasks) - set(unchanged))
+            bar = ProgressBar(len(todo), "grading ", stream=stream)
             bar.start()
+            jobs = _jobs(todo, paths, workers)
             # Even one worker is a separate process: the instructor's process never runs a trainee's kernel.
-            outcomes = _grade_in_pool(tasks, workers, (argv, str(log_file)), force, feedback, bar, stopped)
+            outcomes += _grade_in_pool(jobs, workers, (argv, str(log_file)), force, feedback, bar, stopped)
         protect_course_files(app.coursedir, app.log)  # feedback/ (and the others) may be new
     return GradeSummary(sorted(outcomes, key=lambda o: o.task), workers, time.monotonic() - started,
-                        confinement=_confinement_text(execute), stopped=stopped[0] if stopped else None)
+                        confinement=_confinement_text(runner, executed), stopped=stopped[0] if stopped else None,
+                        paths=[paths[a] for a in assignments])
+
+
+def _course_inputs(app: AutogradeApp, assignment: str) -> str:
+    """What every grade of ``assignment`` depends on besides the submission: source, content, configuration."""
+    root = Path(app.coursedir.root)
+    source = Path(app.coursedir.format_path(app.coursedir.source_directory, ".", assignment))
+    return course_inputs([source, root / "nbgrader_config.py", *content_files()])
+
+
+def _unchanged(app: AutogradeApp, task: Task, inputs: str, feedback: bool) -> bool:
+    """Whether the submission's grades (and feedback, if asked for) are recorded for it as it is now."""
+    fmt = app.coursedir.format_path
+    submitted = Path(fmt(app.coursedir.submitted_directory, task.student, task.assignment))
+    autograded = Path(fmt(app.coursedir.autograded_directory, task.student, task.assignment))
+    if not is_marked(autograded, submitted, inputs):
+        return False
+    return not feedback or is_marked(Path(fmt(app.coursedir.feedback_directory, task.student, task.assignment)),
+                                     autograded)
 
 
 class _Stopped(Exception):
@@ -541,31 +618,62 @@ def _stop_on_signals() -> Any:
         signal.signal(signal.SIGTERM, before)
 
 
-def _grade_in_pool(tasks: list[Task], workers: int, initargs: tuple, force: bool, feedback: bool,
+# At most this many submissions per batch: big enough that a transaction and the set-up are shared,
+# small enough that every worker gets several batches and memory stays small.
+BATCH_SIZE = 100
+
+
+@dataclass(frozen=True)
+class _Job:
+    """Submissions one worker call grades: executed one at a time, or a kernel-free batch."""
+
+    tasks: tuple[Task, ...]
+    batch: bool
+
+
+def _jobs(tasks: Sequence[Task], paths: dict[str, GradingPath], workers: int) -> list[_Job]:
+    executed = [_Job((t,), False) for t in tasks if not paths[t.assignment].kernel_free]
+    free = [t for t in tasks if paths[t.assignment].kernel_free]
+    size = max(1, min(BATCH_SIZE, -(-len(free) // (4 * workers))))
+    return executed + [_Job(tuple(free[i:i + size]), True) for i in range(0, len(free), size)]
+
+
+def _run_job(job: _Job, force: bool, feedback: bool) -> list[Outcome]:
+    if job.batch:
+        return _grade_batch(job.tasks, force, feedback)
+    return [_grade_one(task, force, feedback) for task in job.tasks]
+
+
+def _grade_in_pool(jobs: list[_Job], workers: int, initargs: tuple, force: bool, feedback: bool,
                    bar: ProgressBar, stopped: list[str]) -> list[Outcome]:
     """Grade in ``workers`` processes; a worker that dies costs only the submissions it was grading."""
     context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
     outcomes: list[Outcome] = []
     attempts: dict[Task, int] = {}
-    pending = tasks
+    tasks = [task for job in jobs for task in job.tasks]
+    pending = jobs
     while pending:
-        retry: list[Task] = []
+        retry: list[_Job] = []
         pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=initargs)
-        futures: dict[Future, Task] = {}
+        futures: dict[Future, _Job] = {}
         try:
-            futures = {pool.submit(_grade_one, task, force, feedback): task for task in pending}
+            futures = {pool.submit(_run_job, job, force, feedback): job for job in pending}
             for future in as_completed(futures):
-                task = futures[future]
+                job = futures[future]
                 try:
-                    outcome = future.result()
+                    done = future.result()
                 except BrokenProcessPool:
-                    attempts[task] = attempts.get(task, 0) + 1
-                    if attempts[task] < 2:
-                        retry.append(task)  # maybe only a bystander of the crash: try once more
-                        continue
-                    outcome = Outcome(task, "failed", error="the grading process died (out of memory or killed?)")
-                outcomes.append(outcome)
-                bar.update(failed=outcome.status == "failed")
+                    done = []
+                    for task in job.tasks:
+                        attempts[task] = attempts.get(task, 0) + 1
+                        if attempts[task] < 2:
+                            retry.append(_Job((task,), job.batch))  # maybe only a bystander: once more, alone
+                        else:
+                            done.append(Outcome(task, "failed",
+                                                error="the grading process died (out of memory or killed?)"))
+                for outcome in done:
+                    outcomes.append(outcome)
+                    bar.update(failed=outcome.status == "failed")
         except (_Stopped, KeyboardInterrupt) as stop:
             _stop_workers(pool)
             done = {o.task for o in outcomes}
@@ -576,7 +684,7 @@ def _grade_in_pool(tasks: list[Task], workers: int, initargs: tuple, force: bool
             return outcomes
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
-        pending = sorted(retry)
+        pending = retry
     return outcomes
 
 

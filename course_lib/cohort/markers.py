@@ -8,6 +8,14 @@ folder without a matching marker is graded again. The marker sits in a folder
 only the grader can write, and a trainee's own file of that name is never
 copied there. Feedback folders get the same marker, made from the autograded
 folder they were written from.
+
+Incremental re-runs: the marker also records what else the grade was computed
+from (``inputs``: the assignment's source folder, every content file and
+nbgrader_config.py, see :func:`course_inputs`) and each file's size and
+modification time. A re-run skips a submission whose files have the recorded
+sizes and times (no hashing) or, when they were touched, the recorded content;
+a changed source, content or config file makes every marker stale, so all is
+graded again: the grade never depends on how or when it was computed.
 """
 
 from __future__ import annotations
@@ -15,10 +23,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import tempfile
 from pathlib import Path
 
-__all__ = ["MARKER", "MARKER_PREFIX", "fingerprint", "is_marked", "mark_graded"]
+__all__ = ["MARKER", "MARKER_PREFIX", "course_inputs", "fingerprint", "is_marked", "mark_graded", "stat_signature"]
 
 MARKER_PREFIX = ".course-graded"  # the marker and its temporary file while it is written
 MARKER = MARKER_PREFIX + ".json"
@@ -41,9 +50,37 @@ def fingerprint(submission: Path) -> str:
     return digest.hexdigest()
 
 
-def mark_graded(autograded: Path, submission: Path) -> None:
+def stat_signature(folder: Path) -> list[list]:
+    """``[relative path, size, mtime_ns]`` of every entry under ``folder`` (-1 for what is not a regular file)."""
+    found = []
+    for top, dirs, files in os.walk(folder):
+        for name in files + [d for d in dirs if os.path.islink(os.path.join(top, d))]:
+            path = os.path.join(top, name)
+            info = os.lstat(path)
+            regular = stat.S_ISREG(info.st_mode)
+            found.append([os.path.relpath(path, folder), info.st_size if regular else -1,
+                          info.st_mtime_ns if regular else -1])
+    return sorted(found)
+
+
+def course_inputs(paths: list[Path]) -> str:
+    """SHA-256 over the given files and folders (by name and content): what every grade also depends on."""
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.name.encode("utf-8", "surrogateescape") + b"\0")
+        if path.is_dir():
+            digest.update(fingerprint(path).encode())
+        elif path.is_file():
+            digest.update(hashlib.sha256(path.read_bytes()).hexdigest().encode())
+        else:
+            digest.update(b"missing\0")
+    return digest.hexdigest()
+
+
+def mark_graded(autograded: Path, submission: Path, inputs: str = "") -> None:
     """Record (atomically) that ``autograded`` holds the recorded grades of ``submission`` as it is now."""
-    data = json.dumps({"submission": fingerprint(submission)}).encode()
+    data = json.dumps({"submission": fingerprint(submission), "inputs": inputs,
+                       "files": stat_signature(submission)}).encode()
     fd, tmp = tempfile.mkstemp(prefix=MARKER_PREFIX + "-", dir=autograded)
     try:
         os.write(fd, data)
@@ -53,10 +90,22 @@ def mark_graded(autograded: Path, submission: Path) -> None:
     os.replace(tmp, autograded / MARKER)
 
 
-def is_marked(autograded: Path, submission: Path) -> bool:
-    """Whether ``autograded`` has a marker that matches ``submission`` as it is now."""
+def is_marked(autograded: Path, submission: Path, inputs: str | None = None) -> bool:
+    """Whether ``autograded`` has a marker that matches ``submission`` as it is now (and ``inputs``, if given).
+
+    Unchanged sizes and modification times count as unchanged content (the
+    cheap check that makes a re-run of a large cohort fast); otherwise the
+    content is hashed and compared.
+    """
     try:
         data = json.loads((autograded / MARKER).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
-    return isinstance(data, dict) and data.get("submission") == fingerprint(submission)
+    if not isinstance(data, dict) or (inputs is not None and data.get("inputs") != inputs):
+        return False
+    try:
+        if data.get("files") == stat_signature(submission):
+            return True
+    except OSError:
+        return False
+    return data.get("submission") == fingerprint(submission)

@@ -2,6 +2,19 @@
 
 - A converter's exporter keeps its preprocessors in ``_preprocessors``
   (wrapped so gradebook steps run under the lock).
+- The gradebook steps (``OverwriteCells``, ``OverwriteKernelspec``,
+  ``SaveAutoGrades``, ``AssignLatePenalties``, ``GetGrades``) each open a new
+  ``Gradebook`` (a new SQLAlchemy engine and session) per notebook through the
+  name ``Gradebook`` of their module, and commit after every cell.
+  :func:`shared_gradebook` points that name at one open gradebook for a
+  batch, and :func:`deferred_commits` turns their commits into flushes so a
+  batch of submissions is written in one transaction.
+- ``CheckCellMetadata`` validates each cell's nbgrader metadata with
+  ``jsonschema.validate`` (module ``nbgrader.nbgraderformat.common``), which
+  checks the schema itself again on every call: a fifth of the kernel-free
+  grading time. :func:`checked_schemas_once` gives that module a
+  ``jsonschema`` whose ``validate`` checks each schema once and then raises
+  the same best-matching error for the same instance.
 - ``BaseConverter.init_assignment`` copies a submission's files with the
   module-level ``find_all_files`` and ``shutil.copy``, which follows links: a
   link to ``/etc/passwd`` would be copied as the file. :func:`regular_files_only`
@@ -22,10 +35,87 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import jsonschema
 import nbgrader.converters.base as converters_base
+import nbgrader.nbgraderformat.common as nbgraderformat_common
+import nbgrader.preprocessors.getgrades
+import nbgrader.preprocessors.latesubmissions
+import nbgrader.preprocessors.overwritecells
+import nbgrader.preprocessors.overwritekernelspec
+import nbgrader.preprocessors.saveautogrades
 from nbconvert.exporters import Exporter
+from nbgrader.api import Gradebook
 
-__all__ = ["check_nbgrader", "exporter_steps", "regular_files_only", "set_exporter_steps"]
+__all__ = [
+    "DeferredCommits", "check_nbgrader", "checked_schemas_once", "deferred_commits", "exporter_steps",
+    "regular_files_only", "set_exporter_steps", "shared_gradebook",
+]
+
+# The modules whose preprocessors open the gradebook by the module-level name ``Gradebook``.
+GRADEBOOK_MODULES = (
+    nbgrader.preprocessors.getgrades, nbgrader.preprocessors.latesubmissions,
+    nbgrader.preprocessors.overwritecells, nbgrader.preprocessors.overwritekernelspec,
+    nbgrader.preprocessors.saveautogrades,
+)
+
+
+class _Borrowed:
+    """Stands for an open gradebook where a step would open its own: same methods, and leaving it closes nothing."""
+
+    def __init__(self, gradebook: Gradebook) -> None:
+        self._gradebook = gradebook
+
+    def __enter__(self) -> Gradebook:
+        return self._gradebook
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._gradebook, name)
+
+
+@contextmanager
+def shared_gradebook(gradebook: Gradebook) -> Iterator[None]:
+    """Within the block, nbgrader's gradebook steps use ``gradebook`` instead of opening one each."""
+    saved = [(module, module.Gradebook) for module in GRADEBOOK_MODULES]
+    for module, _ in saved:
+        module.Gradebook = lambda *args, **kwargs: _Borrowed(gradebook)  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        for module, original in saved:
+            module.Gradebook = original  # type: ignore[attr-defined]
+
+
+class DeferredCommits:
+    """The gradebook's session with ``commit`` as a flush; a ``rollback`` (nbgrader's reaction to an error) is kept."""
+
+    def __init__(self, session: Any) -> None:
+        self._session = session
+        self.rolled_back = False
+
+    def commit(self) -> None:
+        self._session.flush()
+
+    def rollback(self) -> None:
+        self.rolled_back = True  # everything since the batch began is gone: the caller redoes it one by one
+        self._session.rollback()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._session, name)
+
+
+@contextmanager
+def deferred_commits(gradebook: Gradebook) -> Iterator[DeferredCommits]:
+    """Within the block every nbgrader commit on ``gradebook`` only flushes; the caller commits (or not) once."""
+    session = gradebook.db
+    deferred = DeferredCommits(session)
+    gradebook.db = deferred
+    try:
+        yield deferred
+    finally:
+        gradebook.db = session
 
 
 def exporter_steps(exporter: Exporter) -> list:
@@ -34,6 +124,40 @@ def exporter_steps(exporter: Exporter) -> list:
 
 def set_exporter_steps(exporter: Exporter, steps: list) -> None:
     exporter._preprocessors = list(steps)
+
+
+class _OnceCheckedJsonschema:
+    """``jsonschema`` for nbgrader's metadata checks: each schema checked once, instances as ``jsonschema.validate``."""
+
+    def __init__(self) -> None:
+        self._validators: dict[int, tuple[Any, Any]] = {}
+
+    def validate(self, instance: Any, schema: Any, *args: Any, **kwargs: Any) -> None:
+        if args or kwargs:
+            jsonschema.validate(instance, schema, *args, **kwargs)
+            return
+        kept = self._validators.get(id(schema))
+        if kept is None or kept[0] is not schema:
+            cls = jsonschema.validators.validator_for(schema)
+            cls.check_schema(schema)
+            kept = self._validators[id(schema)] = (schema, cls(schema))
+        error = jsonschema.exceptions.best_match(kept[1].iter_errors(instance))
+        if error is not None:
+            raise error
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(jsonschema, name)
+
+
+@contextmanager
+def checked_schemas_once() -> Iterator[None]:
+    """Within the block nbgrader's cell-metadata validation checks each schema only once."""
+    original = nbgraderformat_common.jsonschema
+    nbgraderformat_common.jsonschema = _OnceCheckedJsonschema()  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        nbgraderformat_common.jsonschema = original
 
 
 @contextmanager
@@ -73,3 +197,10 @@ def check_nbgrader() -> None:
     assert isinstance(Exporter()._preprocessors, list), "nbconvert's Exporter._preprocessors is not a list"
     assert "def init_destination" in inspect.getsource(converters_base.BaseConverter), (
         "nbgrader's BaseConverter.init_destination is gone: review _LockedAutograde")
+    assert "jsonschema.validate(" in inspect.getsource(nbgraderformat_common), (
+        "nbgrader.nbgraderformat.common no longer validates with jsonschema.validate: review checked_schemas_once")
+    for module in GRADEBOOK_MODULES:
+        assert getattr(module, "Gradebook", None) is Gradebook and "Gradebook(" in inspect.getsource(module), (
+            f"{module.__name__} no longer opens the gradebook as Gradebook(...): review shared_gradebook")
+    assert "self.db.commit()" in inspect.getsource(Gradebook.update_or_create_submission), (
+        "nbgrader's Gradebook no longer commits through self.db: review deferred_commits")

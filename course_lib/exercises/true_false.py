@@ -6,7 +6,6 @@ result band appears with a chart of strengths by theme.
 
 from __future__ import annotations
 
-import base64
 import html
 from typing import Any
 
@@ -94,9 +93,10 @@ class TrueFalseWidget(ExerciseView):
 
     def _draw_chart(self, answer: dict[str, bool]) -> None:
         # Imported here: matplotlib is only needed once the assessment is complete.
-        from ..strengths_chart import figure_png, self_assessment_alt, self_assessment_chart
+        from ..figures import figure_data_uri
+        from ..strengths_chart import self_assessment_alt, self_assessment_chart
 
-        png = base64.b64encode(figure_png(self_assessment_chart(self.exercise, answer), dpi=96)).decode("ascii")
+        src = figure_data_uri(self_assessment_chart(self.exercise, answer), dpi=96)
         # An <img> with the numbers as alt text: JupyterLab shows a bare image/png output with no alt at all.
         alt = html.escape(self_assessment_alt(self.exercise, answer), quote=True)
-        self.chart.value = f'<img src="data:image/png;base64,{png}" alt="{alt}" style="max-width:100%">'
+        self.chart.value = f'<img src="{src}" alt="{alt}" style="max-width:100%">'

@@ -7,12 +7,11 @@ and are cached by their data, so an unchanged room costs nothing to redraw.
 
 from __future__ import annotations
 
-import base64
-import io
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
 
+from ..figures import figure_png, png_data_uri
 from .aggregate import BandSummary, BrainstormSummary, ChoiceSummary, ClassifySummary, Summary
 
 __all__ = ["BOARD_CSS", "Rendered", "bar_chart_png", "chart_alt", "chart_img", "classify_html", "flip_chart_html",
@@ -77,15 +76,12 @@ def bar_chart_png(title: str, labels: tuple[str, ...], counts: tuple[int, ...], 
     longest = max((len(label) for label in labels), default=10)
     figure.subplots_adjust(left=min(0.5, 0.06 + 0.011 * longest * size / 10), right=0.94,
                            top=1 - 0.5 / height, bottom=0.35 / height * (1.4 if projector else 1.0))
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
+    return figure_png(figure)
 
 
 def chart_img(png: bytes, alt: str) -> str:
     """The chart as an ``<img>`` whose alt text (escaped) gives its numbers to a screen reader."""
-    data = base64.b64encode(png).decode("ascii")
-    return (f'<img class="course-board-chart" src="data:image/png;base64,{data}" alt="{escape(alt, quote=True)}" '
+    return (f'<img class="course-board-chart" src="{png_data_uri(png)}" alt="{escape(alt, quote=True)}" '
             'style="width: 100%; height: auto">')
 
 

@@ -1,0 +1,289 @@
+"""Kernel-free grading of many submissions in one process, with one gradebook transaction per batch.
+
+For an assignment whose auto-graded cells are all widget checks (``paths``),
+``course grade`` runs no notebook. What remains per submission is cheap, so
+nbgrader's per-submission overhead dominated (measured 1.7 s a submission
+through nbgrader's ``Autograde`` and ``GenerateFeedback`` converters: a new
+SQLAlchemy engine for every step that opens the gradebook, a commit per cell,
+and the feedback templates compiled again for every trainee). A worker here
+builds nbgrader's steps, the feedback exporter and one gradebook connection
+once, then grades a batch of submissions in three phases:
+
+1. no lock: copy the submission's regular files into autograded/ (nbgrader's
+   own copy, then the source's non-notebook files as ``Autograde`` does), read
+   each notebook and run nbgrader's configured ``sanitize_preprocessors``
+   (restoring locked and graded cells from the gradebook) and the
+   ``autograde_preprocessors`` up to ``SaveAutoGrades``, without the execute
+   step: ``TrustedWidgetScores`` scores the answers files here;
+2. under the gradebook lock, one transaction for the whole batch: the trainee
+   and submission rows (with the submission's timestamp, zero for a missing
+   notebook, exactly as ``Autograde.init_assignment``), then the remaining
+   configured steps (``SaveAutoGrades``, ``AssignLatePenalties``, ...). If
+   nbgrader rolls back for one submission, the batch is redone one submission
+   per transaction, so one bad submission costs only itself;
+3. no lock: write the autograded notebook, set nbgrader's permissions, the
+   marker, then the feedback page with ``GenerateFeedback``'s own exporter and
+   preprocessors (``GetGrades``, ``ClearHiddenTests``) and its marker.
+
+The classes and configuration are nbgrader's and the course's, the same the
+executed path runs; the equivalence test (tests/cohort/test_grade_kernel_free.py)
+grades one cohort both ways and compares every score and feedback text.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import os
+import shutil
+import stat
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import nbformat
+from nbconvert.exporters.exporter import ResourcesDict
+from nbconvert.writers import FilesWriter
+from nbgrader import utils
+from nbgrader.api import Gradebook
+from nbgrader.converters import Autograde, GenerateFeedback
+from nbgrader.converters.base import BaseConverter
+from nbgrader.preprocessors import SaveAutoGrades
+from traitlets.utils.importstring import import_item
+
+from .locking import gradebook_lock
+from .markers import MARKER_PREFIX, mark_graded
+from .nbgrader_adapter import deferred_commits, regular_files_only, shared_gradebook
+from .paths import without_execution
+
+__all__ = ["BatchGrader", "Prepared"]
+
+
+@dataclass
+class Prepared:
+    """One submission after phase 1: its notebooks graded in memory, waiting for the gradebook."""
+
+    assignment: str
+    student: str
+    source: Path  # submitted/<student>/<assignment>
+    dest: Path  # autograded/<student>/<assignment>
+    notebooks: list[tuple[Any, ResourcesDict]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    error: str | None = None
+    started: float = 0.0
+
+
+def _instances(steps: Sequence, parent: Any) -> list:
+    """Preprocessor instances as an nbconvert exporter makes them (classes instantiated with the converter's config)."""
+    made = []
+    for step in steps:
+        step = import_item(step) if isinstance(step, str) else step
+        made.append(step(parent=parent) if isinstance(step, type) else step)
+    return made
+
+
+def _run(steps: list, nb: Any, resources: ResourcesDict) -> tuple[Any, ResourcesDict]:
+    for step in steps:
+        nb, resources = step(nb, resources)
+    return nb, resources
+
+
+def _resources(converter: BaseConverter, notebook: Path) -> ResourcesDict:
+    """The resources nbgrader's converter and nbconvert's ``Exporter.from_filename`` give ``notebook``."""
+    resources = ResourcesDict()
+    resources.update(converter.init_single_notebook_resources(str(notebook)))
+    _metadata(resources, notebook)
+    return resources
+
+
+def _metadata(resources: ResourcesDict, notebook: Path) -> None:
+    modified = datetime.datetime.fromtimestamp(notebook.stat().st_mtime, tz=datetime.timezone.utc)
+    resources["metadata"] = ResourcesDict(name=notebook.stem, path=str(notebook.parent),
+                                          modified_date=modified.strftime("%B %-d, %Y"))
+
+
+class BatchGrader:
+    """One worker's kernel-free grading; build once per process, then :meth:`grade` batches."""
+
+    def __init__(self, app: Any, lock: Path, log: logging.Logger) -> None:
+        self.app, self.lock, self.log = app, lock, log
+        self.coursedir = app.coursedir
+        self.grader = Autograde(coursedir=self.coursedir, parent=app)
+        self.grader.writer = FilesWriter(parent=self.grader, config=self.grader.config)
+        self.sanitize = _instances(self.grader.sanitize_preprocessors, self.grader)
+        steps = _instances(without_execution(self.grader.autograde_preprocessors), self.grader)
+        split = next((i for i, step in enumerate(steps) if isinstance(step, SaveAutoGrades)), len(steps))
+        self.before_save, self.from_save = steps[:split], steps[split:]
+        self.feedback = GenerateFeedback(coursedir=self.coursedir, parent=app)
+        self.feedback.writer = FilesWriter(parent=self.feedback, config=self.feedback.config)
+        self.feedback.exporter = self.feedback.exporter_class(parent=self.feedback, config=self.feedback.config)
+        for step in self.feedback.preprocessors:
+            self.feedback.exporter.register_preprocessor(step)
+        self.gradebook = Gradebook(self.coursedir.db_url, self.coursedir.course_id)
+        self._notebooks: dict[str, list[str]] = {}
+
+    def close(self) -> None:
+        self.gradebook.close()
+        self.gradebook.engine.dispose()
+
+    def _known_notebooks(self, assignment: str) -> list[str]:
+        if assignment not in self._notebooks:
+            self._notebooks[assignment] = [nb.name for nb in self.gradebook.find_assignment(assignment).notebooks]
+            self.gradebook.db.rollback()  # end the read: no open transaction may hold up another writer
+        return self._notebooks[assignment]
+
+    # -- phase 1 ---------------------------------------------------------------------------------
+    def prepare(self, assignment: str, student: str) -> Prepared:
+        fmt = self.coursedir.format_path
+        item = Prepared(assignment, student, Path(fmt(self.coursedir.submitted_directory, student, assignment)),
+                        Path(fmt(self.coursedir.autograded_directory, student, assignment)), started=time.monotonic())
+        try:
+            self._prepare(item)
+        except Exception as exc:  # noqa: BLE001 - one submission must never stop the batch
+            item.error = _one_line(exc)
+            self.log.exception("Could not grade %s / %s", student, assignment)
+            self.gradebook.db.rollback()
+            _remove(item.dest)
+        return item
+
+    def _prepare(self, item: Prepared) -> None:
+        known = self._known_notebooks(item.assignment)
+        found = sorted(item.source.glob("*.ipynb"))
+        ours = [path for path in found if path.stem in known]
+        extra = [path.name for path in found if path.stem not in known]
+        if extra:
+            item.notes.append(f"not part of the assignment, not graded: {', '.join(extra)}")
+        if not ours:
+            expected = ", ".join(f"{name}.ipynb" for name in known)
+            raise ValueError(f"no notebook of the assignment ({expected}) in the submission"
+                             + (f" (found {', '.join(extra)})" if extra else ""))
+        for path in ours:
+            if not stat.S_ISREG(os.lstat(path).st_mode):
+                raise ValueError(f"{path.name} is not a regular file (a link?): not graded")
+        _remove(item.dest)
+        item.dest.mkdir(parents=True)
+        with regular_files_only((MARKER_PREFIX,)) as skipped:
+            BaseConverter.init_assignment(self.grader, item.assignment, item.student)
+        if skipped:
+            item.notes.append("not graded, not copied (links or other non-regular files): "
+                              + ", ".join(sorted(skipped)))
+        self._overwrite_from_source(item)
+        with shared_gradebook(self.gradebook):
+            for path in ours:
+                resources = _resources(self.grader, path)
+                try:
+                    nb = nbformat.read(path, as_version=4)
+                except Exception as exc:  # noqa: BLE001 - named in the summary
+                    raise ValueError(f"{path.name} is not a readable notebook ({_one_line(exc)[:120]})") from None
+                nb, resources = _run(self.sanitize, nb, resources)
+                resources["metadata"]["path"] = str(item.dest)  # as when nbgrader reads its sanitized copy
+                with utils.setenv(NBGRADER_EXECUTION="autograde"):
+                    nb, resources = _run(self.before_save, nb, resources)
+                item.notebooks.append((nb, resources))
+        self.gradebook.db.rollback()  # the steps above only read
+
+    def _overwrite_from_source(self, item: Prepared) -> None:
+        """``Autograde.init_assignment``: the source's non-notebook files replace the trainee's (except excluded)."""
+        source = self.coursedir.format_path(self.coursedir.source_directory, ".", item.assignment)
+        files = set(utils.find_all_files(source, self.coursedir.ignore + ["*.ipynb"]))
+        files -= {os.path.join(source, x) for x in self.grader.exclude_overwriting.get(item.assignment, [])}
+        for filename in files:
+            dest = item.dest / os.path.relpath(filename, source)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.unlink(missing_ok=True)
+            shutil.copy(filename, dest)
+
+    # -- phase 2 ---------------------------------------------------------------------------------
+    def _record(self, item: Prepared) -> None:
+        """The gradebook rows ``Autograde.init_assignment`` and the saving steps write, for one submission."""
+        gb = self.gradebook
+        gb.update_or_create_student(item.student)
+        timestamp = self.coursedir.get_existing_timestamp(str(item.source))
+        if timestamp:
+            gb.update_or_create_submission(item.assignment, item.student, timestamp=timestamp)
+        else:
+            gb.update_or_create_submission(item.assignment, item.student)
+        for name in self._known_notebooks(item.assignment):
+            if not (item.source / f"{name}.ipynb").exists():
+                for grade in gb.find_submission_notebook(name, item.assignment, item.student).grades:
+                    grade.auto_score = 0
+                    grade.needs_manual_grade = False
+                gb.db.commit()
+        with shared_gradebook(gb):
+            item.notebooks = [_run(self.from_save, nb, resources) for nb, resources in item.notebooks]
+
+    def record(self, items: list[Prepared]) -> None:
+        """Phase 2 for every prepared submission, in one transaction (or one each if nbgrader rolled back)."""
+        todo = [item for item in items if item.error is None]
+        if not todo:
+            return
+        with gradebook_lock(self.lock):
+            try:
+                with deferred_commits(self.gradebook) as deferred:
+                    for item in todo:
+                        self._record(item)
+                if deferred.rolled_back:
+                    raise RuntimeError("nbgrader rolled the batch back")
+                self.gradebook.db.commit()
+                return
+            except Exception:  # noqa: BLE001 - redo one by one below, so only the bad submission fails
+                self.log.warning("Recording a batch of %d submissions failed: recording them one by one", len(todo))
+                self.gradebook.db.rollback()
+            for item in todo:
+                try:
+                    self._record(item)
+                except Exception as exc:  # noqa: BLE001
+                    self.gradebook.db.rollback()
+                    item.error = _one_line(exc)
+                    self.log.exception("Could not record the grades of %s / %s", item.student, item.assignment)
+                    _remove(item.dest)
+
+    # -- phase 3 ---------------------------------------------------------------------------------
+    def finish(self, item: Prepared, inputs: str, feedback: bool) -> None:
+        """Write the autograded notebooks, the marker and (``feedback``) the feedback pages."""
+        if item.error is not None:
+            return
+        written = []
+        for nb, resources in item.notebooks:
+            resources["output_extension"] = ".ipynb"
+            text = nbformat.writes(nb)
+            self.grader.write_single_notebook(text, resources)
+            written.append((resources["unique_key"], text))
+        self.grader.set_permissions(item.assignment, item.student)
+        mark_graded(item.dest, item.source, inputs)
+        if not feedback:
+            return
+        fmt = self.coursedir.format_path
+        out = Path(fmt(self.coursedir.feedback_directory, item.student, item.assignment))
+        try:
+            _remove(out)
+            out.mkdir(parents=True)
+            with regular_files_only((MARKER_PREFIX,)):
+                BaseConverter.init_assignment(self.feedback, item.assignment, item.student)
+            with shared_gradebook(self.gradebook):
+                for name, text in written:
+                    path = item.dest / f"{name}.ipynb"
+                    resources = _resources(self.feedback, path)
+                    html, resources = self.feedback.exporter.from_notebook_node(nbformat.reads(text, as_version=4),
+                                                                                resources)
+                    self.feedback.write_single_notebook(html, resources)
+            self.gradebook.db.rollback()  # GetGrades only reads
+            self.feedback.set_permissions(item.assignment, item.student)
+            mark_graded(out, item.dest)
+        except Exception as exc:  # noqa: BLE001 - reported, grading stands
+            self.gradebook.db.rollback()
+            self.log.exception("Could not write the feedback of %s / %s", item.student, item.assignment)
+            item.notes.append(f"feedback not written ({_one_line(exc)})")
+        finally:
+            item.notebooks = []  # memory stays flat: nothing of a finished submission is kept
+
+
+def _one_line(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"[:300]
+
+
+def _remove(folder: Path) -> None:
+    if folder.is_dir() and not folder.is_symlink():
+        utils.rmtree(str(folder))

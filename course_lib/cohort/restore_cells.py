@@ -1,0 +1,69 @@
+"""Put back graded cells a trainee deleted, from the gradebook, before grading.
+
+nbgrader's ``OverwriteCells`` already restores the source and metadata of every
+locked or graded cell still in a submission. With ``add_missing_cells`` it is
+also meant to re-insert a deleted graded cell, but nbgrader 0.9.6 looks for the
+deleted cell's neighbour among graded and answer cells only, and the course's
+check cells follow a locked instruction cell: it raised ``KeyError`` and the
+whole submission failed. ``RestoreCheckCells`` is ``OverwriteCells`` with the
+same restoring (nbgrader's own ``missing_cell_transform``: the cell comes back
+from the gradebook with a comment saying it was missing) but placed after the
+nearest earlier cell of the source notebook that the submission still has.
+
+Why restore at all: a widget exercise is scored from its answers file, so a
+trainee who deleted the check cell by mistake keeps the points the saved
+answers earn, on either grading path (executed or kernel-free), instead of 0.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+from nbconvert.exporters.exporter import ResourcesDict
+from nbformat import NotebookNode
+from nbgrader.coursedir import CourseDirectory
+from nbgrader.preprocessors import OverwriteCells
+from traitlets import Bool
+
+__all__ = ["RestoreCheckCells"]
+
+
+class RestoreCheckCells(OverwriteCells):
+    """``OverwriteCells`` that also re-inserts deleted graded cells, each after its nearest surviving neighbour."""
+
+    add_missing_cells = Bool(
+        True,
+        help="Put graded cells missing from a submission back (from the gradebook) before grading.",
+    ).tag(config=True)
+
+    def add_missing_grade_cells(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
+        source_nb = self.gradebook.find_notebook(self.notebook_id, self.assignment_id)
+        cells = {cell.name: cell for cell in source_nb.source_cells}
+        order = [name for name in self._source_order() if name in cells] or list(cells)
+        grade_cells = {cell.name: cell for cell in source_nb.grade_cells}
+        solution_ids = {cell.name for cell in source_nb.solution_cells}
+        for name in order:
+            present = [cell.metadata.get("nbgrader", {}).get("grade_id") for cell in nb.cells]
+            if name not in grade_cells or name in present:
+                continue
+            self.log.warning("Graded cell %s is missing from the submission: restored from the gradebook", name)
+            restored = self.missing_cell_transform(
+                cells[name], grade_cells[name].max_score,
+                is_solution=name in solution_ids)
+            earlier = set(order[: order.index(name)])
+            after = max((i for i, grade_id in enumerate(present) if grade_id in earlier), default=-1)
+            nb.cells.insert(after + 1, restored)
+        return nb, resources
+
+    def _source_order(self) -> list[str]:
+        """The cell ids in the order of the source notebook (solutions/); the gradebook keeps no order."""
+        coursedir = CourseDirectory(config=self.config)
+        path = Path(coursedir.format_path(coursedir.source_directory, ".", self.assignment_id),
+                    f"{self.notebook_id}.ipynb")
+        try:
+            nb = nbformat.read(path, as_version=4)
+        except (OSError, ValueError) as exc:
+            self.log.warning("Could not read %s for the cells' order (%s): restored cells go first", path, exc)
+            return []
+        return [cell.metadata.get("nbgrader", {}).get("grade_id", "") for cell in nb.cells]
