@@ -26,6 +26,11 @@ Environment variables (all optional; the defaults need no set-up on a laptop):
     whatever the setting (see :func:`course_lib.live.publish.is_graded_folder`).
 ``COURSE_BOARD_REFRESH``
     Seconds between two refreshes of the live board (default 3, at least 0.5).
+``COURSE_LIVE_URL``
+    Set by JupyterHub for trainees' servers on a course server: lesson answers
+    are then sent to the hub's live-answers service with the server's hub
+    token instead of written to a class folder (see
+    :mod:`course_lib.live.hub_publish`).
 """
 
 from __future__ import annotations

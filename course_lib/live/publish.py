@@ -16,6 +16,11 @@ rename). Folders are opened without following links and files are created
 relative to them (see :mod:`course_lib.live.classdir`): a symlink in place of
 the file or the exercise folder is refused, as is a file owned by another user.
 Publishing never stops a save: a failure becomes a short note.
+
+On a JupyterHub course server (``COURSE_LIVE_URL`` set by the hub) the answer
+goes to the live-answers service instead, identified by the server's hub token
+(see :mod:`course_lib.live.hub_publish`); the rules above on what is published
+stay the same.
 """
 
 from __future__ import annotations
@@ -196,7 +201,13 @@ def publish_saved(exercise: Any, answers_dir: Path | str, answer: Any, saved_at:
         config = load_config()
         if not should_publish(answers_dir, config, os.environ.get("JPY_SESSION_NAME")):
             return None
-        publish_answer(exercise.id, exercise.type, answer, config, saved_at=saved_at)
+        from .hub_publish import hub_live_url, publish_to_hub  # hub mode: the hub sets COURSE_LIVE_URL
+
+        hub_url = hub_live_url()
+        if hub_url:
+            publish_to_hub(exercise.id, exercise.type, answer, url=hub_url)
+        else:
+            publish_answer(exercise.id, exercise.type, answer, config, saved_at=saved_at)
     except (OSError, ValueError, TypeError, PublishError) as exc:
         return f"(Saved here, but not shared with the class board: {exc})"
     return None
