@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from .figures import figure_data_uri
 from .grading import grade_saved
 from .models import ContentError, exercise_ids
+from .nbgrader_cells import graded_exercise_id
 from .store import DEFAULT_ANSWERS_DIR
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only
@@ -105,10 +106,9 @@ def _read_graded_cells(notebook: Path, known: set[str]) -> tuple[str, list[tuple
             if heading:
                 # "Module 2 graded exercise: The service chain" reads better as "Module 2: The service chain".
                 title = heading.group(1).replace(" graded exercise", "").strip()
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        grade_id = meta.get("grade_id", "")
-        if cell.get("cell_type") == "code" and meta.get("grade") and grade_id in known:
-            graded.append((grade_id, float(meta.get("points", 0))))
+        grade_id = graded_exercise_id(cell, known)
+        if grade_id is not None:
+            graded.append((grade_id, float(cell["metadata"]["nbgrader"].get("points", 0))))
     return title, graded
 
 

@@ -77,11 +77,13 @@ from nbgrader.utils import rmtree, temp_attrs
 from sqlalchemy.exc import SAWarning
 from traitlets.utils.importstring import import_item
 
-from ..models import content_files, find_exercise_file
+from ..models import content_files, exercise_ids
+from ..nbgrader_cells import graded_exercise_id
 from ..nbgrader_plugins import TrustedWidgetScores
 from ..sandbox import ConfinedExecute, SandboxError, frozen_content, probe, protect_course_files
 from ..sandbox.folder import remove_stale
 from ..sandbox.processes import kill_all
+from ..store import DEFAULT_ANSWERS_DIR, AnswerStore
 from .batch import BatchGrader
 from .locking import LockedStep, course_lock, gradebook_lock, lock_path_for
 from .markers import MARKER_PREFIX, course_inputs, is_marked, mark_graded
@@ -317,16 +319,17 @@ def _notes(folder: Path, timeout: Any) -> list[str]:
             nb = nbformat.read(path, as_version=4)
         except Exception:  # noqa: BLE001 - reported by nbgrader already
             continue
+        known = exercise_ids()
         for cell in nb.cells:
             if any(o.get("ename") == "CellTimeoutError" for o in cell.get("outputs", [])):
                 notes.append(f"a cell ran past the time limit ({timeout} s) and was stopped")
-            grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id", "")
-            if not cell.get("metadata", {}).get("nbgrader", {}).get("grade") or not find_exercise_file(grade_id):
+            grade_id = graded_exercise_id(cell, known)
+            if grade_id is None:
                 continue
-            answers = folder / "answers"
-            if list(answers.glob(f"{grade_id}.json.corrupt-*")):
+            answers = AnswerStore(folder / DEFAULT_ANSWERS_DIR)
+            if answers.quarantined(grade_id):
                 notes.append(f"saved answers for {grade_id} could not be read (scored 0)")
-            elif not (answers / f"{grade_id}.json").is_file():
+            elif not answers.path(grade_id).is_file():
                 notes.append(f"no saved answers for {grade_id} (scored 0)")
     return notes
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from ..atomic import write_text_atomic
 from ..models import find_exercise_file, load_exercise
-from ..store import AnswerStore, CorruptAnswersError
+from ..store import DEFAULT_ANSWERS_DIR, AnswerStore, CorruptAnswersError
 from . import charts
 from .export import fmt
 from .gradebook import Cohort
@@ -52,7 +52,7 @@ def _saved_answers(cohort: Cohort, autograded: Path, exercise_id: str) -> tuple[
     parse = scorer_for(load_exercise(exercise_id)).parse_answer
     answers = {}
     for trainee in cohort.trainees:
-        store = AnswerStore(autograded / trainee.id / holder / "answers")
+        store = AnswerStore(autograded / trainee.id / holder / DEFAULT_ANSWERS_DIR)
         try:
             saved = store.load(exercise_id, parse=parse, quarantine=False)
         except CorruptAnswersError:

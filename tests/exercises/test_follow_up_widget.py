@@ -25,7 +25,8 @@ def test_the_saved_plan_is_loaded_and_each_commitment_gets_a_review_block(tmp_pa
     widget = show("m9-follow-up", answers)
     assert "2 commitment(s)" in widget.plan_source.value
     headings = [block.children[0].value for block in widget.blocks.children]
-    assert headings == ["<h4>1. Call back &lt;b&gt;when I promised&lt;/b&gt;</h4>", "<h4>2. Listen before answering</h4>"]
+    assert headings == ["<h4>1. Call back &lt;b&gt;when I promised&lt;/b&gt;</h4>",
+                        "<h4>2. Listen before answering</h4>"]
     outcome, happened, obstacle = widget.controls[0]
     assert outcome.description == "Did you do it?"
     outcome.value = "done"
