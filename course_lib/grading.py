@@ -5,7 +5,6 @@ Pure Python (no widgets, no matplotlib) so the grader stays fast.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -16,6 +15,7 @@ from typing import Any
 from .models import ExerciseBase, load_exercise
 from .scoring import Result
 from .store import DEFAULT_ANSWERS_DIR, AnswerStore, CorruptAnswersError, SavedAnswer
+from .types import exercise_type
 
 __all__ = [
     "MAX_LINE_CHARS", "MAX_SHOWN_CHARS", "PRACTICE_LINE", "Graded", "grade_saved", "grade_unread", "parser_for",
@@ -32,8 +32,11 @@ MAX_SHOWN_CHARS = 60_000
 
 
 def scorer_for(exercise: ExerciseBase) -> ModuleType:
-    """``course_lib.scoring.<type>``: it provides ``parse_answer(raw, exercise)`` and ``score(exercise, answer)``."""
-    return importlib.import_module(f"{__package__}.scoring.{exercise.type}")
+    """The scoring module of the exercise's type (see :mod:`course_lib.types`).
+
+    It provides ``parse_answer(raw, exercise)`` and ``score(exercise, answer)``.
+    """
+    return exercise_type(exercise.type).load_scoring()
 
 
 def parser_for(exercise: ExerciseBase) -> Callable[[Any], Any]:

@@ -19,6 +19,7 @@ from .check_html import Figure, feedback_html
 from .grading import Graded, grade_saved
 from .live.publish import is_lesson_folder
 from .store import DEFAULT_ANSWERS_DIR
+from .types import exercise_type
 
 __all__ = ["Score", "check", "figures_for"]
 
@@ -44,21 +45,16 @@ class Score(float):
 
 
 def figures_for(graded: Graded) -> list[Figure]:
-    """Charts that belong with the feedback: the self-assessment's strengths once every statement is answered."""
-    if graded.exercise.type != "true_false" or graded.saved is None:
+    """Charts that belong with the feedback: the type's ``figures`` piece (see :mod:`course_lib.types`), if any."""
+    if graded.saved is None:
         return []
     if os.environ.get("NBGRADER_EXECUTION"):
         # nbgrader is running the notebook (autograde, validate): nobody sees this output, and the
         # grader replaces it; drawing would only cost the grading kernel seconds of matplotlib.
         return []
-    answer = graded.saved.answer
-    if not all(statement.id in answer for statement in graded.exercise.statements):
-        return []
-    # Imported here: only a finished self-assessment needs matplotlib (never the grader).
-    from .strengths_chart import figure_png, self_assessment_alt, self_assessment_chart
-
-    png = figure_png(self_assessment_chart(graded.exercise, answer), dpi=96)
-    return [Figure(png, self_assessment_alt(graded.exercise, answer))]
+    # Resolved only here: a type's charts import matplotlib, which the grader never needs.
+    figures = exercise_type(graded.exercise.type).load_figures()
+    return list(figures(graded)) if figures else []
 
 
 def check(exercise_id: str, answers_dir: Path | str = DEFAULT_ANSWERS_DIR) -> Score:

@@ -32,6 +32,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from .atomic import write_json_atomic
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows: saves are atomic but not locked
@@ -158,16 +160,7 @@ class AnswerStore:
                 "answer": answer,
             }
             target = self.path(exercise_id)
-            fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=self.directory)
-            try:
-                with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                    json.dump(record, handle, ensure_ascii=False, indent=1)
-                    handle.flush()
-                    os.fsync(handle.fileno())
-                os.replace(tmp_name, target)
-            except BaseException:
-                Path(tmp_name).unlink(missing_ok=True)
-                raise
+            write_json_atomic(target, record, indent=1)
         return saved
 
     def keep_copy(self, exercise_id: str, label: str = "replaced") -> Path | None:

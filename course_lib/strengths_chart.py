@@ -11,11 +11,13 @@ import textwrap
 
 from matplotlib.figure import Figure
 
+from .check_html import Figure as FeedbackFigure
 from .figures import figure_png
+from .grading import Graded
 from .models.true_false import TrueFalseExercise
 from .scoring.true_false import theme_strengths
 
-__all__ = ["self_assessment_alt", "self_assessment_chart"]
+__all__ = ["self_assessment_alt", "self_assessment_chart", "self_check_figures"]
 
 
 def self_assessment_chart(exercise: TrueFalseExercise, answer: dict[str, bool]) -> Figure:
@@ -43,3 +45,12 @@ def self_assessment_alt(exercise: TrueFalseExercise, answer: dict[str, bool]) ->
     return "Your strengths by theme (statements answered True): " + "; ".join(
         f"{label}: {true} of {total}" for label, (true, total) in theme_strengths(exercise, answer).items()
     )
+
+
+def self_check_figures(graded: Graded) -> list[FeedbackFigure]:
+    """The self-check's chart of a self-assessment (the type's ``figures``), once every statement is answered."""
+    exercise, answer = graded.exercise, graded.saved.answer if graded.saved else {}
+    if not isinstance(exercise, TrueFalseExercise) or not all(s.id in answer for s in exercise.statements):
+        return []
+    return [FeedbackFigure(figure_png(self_assessment_chart(exercise, answer), dpi=96),
+                           self_assessment_alt(exercise, answer))]

@@ -20,7 +20,6 @@ from .base import ExerciseView
 
 __all__ = ["ActionPlanWidget"]
 
-VIEW = "ActionPlanWidget"
 
 _WIDE = {"layout": w.Layout(width="100%"), "style": {"description_width": "12em"}}
 

@@ -20,8 +20,6 @@ from .base import ExerciseView
 
 __all__ = ["BrainstormWidget", "lesson_entries"]
 
-VIEW = "BrainstormWidget"
-
 
 def lesson_entries(exercise: BrainstormExercise, answers_dir: Path | str) -> list[str]:
     """The trainee's own entries from the lesson's live brainstorm, for the graded one.

@@ -21,7 +21,6 @@ from .base import ExerciseView
 
 __all__ = ["ChoiceWidget", "options_shown"]
 
-VIEW = "ChoiceWidget"
 # Option texts are sentences: let check-box and radio labels wrap instead of being cut with an ellipsis.
 WRAP_OPTIONS_CSS = """<style>
 .course-choice .widget-checkbox, .course-choice .jupyter-widget-checkbox { height: auto; }

@@ -12,7 +12,6 @@ from .base import ExerciseView
 
 __all__ = ["CHOOSE", "ClassifyWidget"]
 
-VIEW = "ClassifyWidget"
 CHOOSE = "choose..."
 
 

@@ -18,8 +18,6 @@ from .base import ExerciseView
 
 __all__ = ["OrderWidget"]
 
-VIEW = "OrderWidget"
-
 
 class OrderWidget(ExerciseView):
     """One row per position: the step's text with Up and Down buttons."""

@@ -33,7 +33,6 @@ from .base import ExerciseView
 
 __all__ = ["BEST", "RoleplayWidget"]
 
-VIEW = "RoleplayWidget"
 BEST = -1  # the picker's value for "my best attempt" (a saved ``chosen`` of None)
 
 # Long replies must wrap inside their buttons instead of being cut off.

@@ -20,8 +20,6 @@ __all__ = ["TrueFalseWidget"]
 
 CHOOSE = "choose..."
 
-VIEW = "TrueFalseWidget"
-
 
 class TrueFalseWidget(ExerciseView):
     """One True/False drop-down per statement, labelled by the statement ("choose..." until answered).

@@ -18,8 +18,6 @@ from .base import ExerciseView
 
 __all__ = ["WrittenReplyWidget"]
 
-VIEW = "WrittenReplyWidget"
-
 
 class WrittenReplyWidget(ExerciseView):
     """Write a reply; "Save reply" saves the whole text."""

@@ -23,13 +23,13 @@ import errno
 import json
 import os
 import re
-import secrets
 import stat
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from ..atomic import write_json_atomic
 from .config import sanitize_trainee_id
 
 try:
@@ -51,6 +51,7 @@ __all__ = [
     "os_user_id",
     "owner_display_name",
     "owner_name",
+    "read_no_follow",
     "write_json",
 ]
 
@@ -145,22 +146,25 @@ def ensure_folder(parent_fd: int, name: str, mode: int) -> bool:
     return True
 
 
+def read_no_follow(path: Path | str, version: tuple[int, int, int, int], limit: int) -> bytes:
+    """At most ``limit`` + 1 bytes of the file, opened without following a link.
+
+    ``version`` is (mtime_ns, size, inode, uid) from the listing: the file opened must still be that file.
+    """
+    fd = os.open(path, os.O_RDONLY | FILE_NOFOLLOW)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or (info.st_ino, info.st_uid) != version[2:]:
+            raise ValueError("it changed while being read; it is read again on the next refresh")
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            return handle.read(limit + 1)
+    finally:
+        os.close(fd)
+
+
 def write_json(folder_fd: int, name: str, data: Any, mode: int = 0o644) -> None:
     """Write ``data`` as ``name`` in the open folder: new private file, fsync, fchmod ``mode``, atomic rename."""
-    tmp_name = f".{name.removesuffix('.json')}.{secrets.token_hex(6)}.tmp"
-    fd = os.open(tmp_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | FILE_NOFOLLOW, 0o600, dir_fd=folder_fd)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, ensure_ascii=False)
-            handle.flush()
-            os.fsync(handle.fileno())
-            os.fchmod(handle.fileno(), mode)  # e.g. the facilitator must be able to read a trainee's entry
-        # Renames a name inside the opened folder: never writes through a link.
-        os.replace(tmp_name, name, src_dir_fd=folder_fd, dst_dir_fd=folder_fd)
-    except BaseException:
-        with suppress(OSError):
-            os.unlink(tmp_name, dir_fd=folder_fd)
-        raise
+    write_json_atomic(name, data, dir_fd=folder_fd, mode=mode)
 
 
 def lesson_activity_ids(lessons_dir: Path) -> list[str]:

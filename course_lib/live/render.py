@@ -1,4 +1,8 @@
-"""HTML and charts for the live board, from the summaries of :mod:`course_lib.live.aggregate`.
+"""HTML and charts for the live board, from the summaries of :mod:`course_lib.live.summaries`.
+
+Each type's ``render`` piece in :mod:`course_lib.types` names one of the
+``render_<type>`` functions below: ``(summary, *, show_names, reveal,
+projector) -> (html, png or None, chart alt text)``.
 
 Every piece of trainee or content text goes through ``html.escape``. Charts
 use matplotlib's object-oriented API (``Figure`` + Agg canvas, no pyplot state)
@@ -12,10 +16,17 @@ from functools import lru_cache
 from html import escape
 
 from ..figures import figure_png, png_data_uri
-from .aggregate import BandSummary, BrainstormSummary, ChoiceSummary, ClassifySummary, Summary
+from ..types import exercise_type
+from .summaries import OtherSummary, Summary
+from .summaries.brainstorm import BrainstormSummary
+from .summaries.choice import ChoiceSummary
+from .summaries.classify import ClassifySummary
+from .summaries.true_false import BandSummary
 
 __all__ = ["BOARD_CSS", "Rendered", "bar_chart_png", "chart_alt", "chart_img", "classify_html", "flip_chart_html",
-           "notes_html", "render"]
+           "notes_html", "render", "render_bands", "render_brainstorm", "render_choice", "render_classify"]
+
+Body = tuple[str, bytes | None, str]  # (html, chart PNG or None, the chart's alt text)
 
 MAX_CARDS_PER_THEME = 40  # beyond this a theme column says "and N more"
 MAX_NAMES = 12
@@ -179,27 +190,50 @@ def notes_html(notes: tuple[str, ...]) -> str:
     return f'<ul class="course-board-notes">{items}{more}</ul>'
 
 
+def render_brainstorm(summary: BrainstormSummary, *, show_names: bool = False, reveal: bool = False,
+                      projector: bool = False) -> Body:
+    """The flip chart, and a bar chart of entries per theme once someone took part."""
+    body, chart, alt = flip_chart_html(summary, show_names), None, ""
+    if summary.participants:
+        labels, counts = zip(*summary.theme_counts, strict=True) if summary.theme_counts else ((), ())
+        chart = bar_chart_png("Entries per theme", tuple(labels), tuple(counts), projector)
+        alt = chart_alt("Entries per theme", tuple(labels), tuple(counts))
+    return body, chart, alt
+
+
+def render_bands(summary: BandSummary, *, show_names: bool = False, reveal: bool = False,
+                 projector: bool = False) -> Body:
+    """The band table, and a bar chart once one self-assessment is complete."""
+    body, chart, alt = bands_html(summary), None, ""
+    if summary.participants > summary.in_progress:
+        labels, counts = zip(*summary.bands, strict=True)
+        chart = bar_chart_png("Trainees per band (anonymous)", tuple(labels), tuple(counts), projector)
+        alt = chart_alt("Trainees per band (anonymous)", tuple(labels), tuple(counts))
+    return body, chart, alt
+
+
+def render_choice(summary: ChoiceSummary, *, show_names: bool = False, reveal: bool = False,
+                  projector: bool = False) -> Body:
+    """Option counts per question (no chart)."""
+    return choice_html(summary, reveal), None, ""
+
+
+def render_classify(summary: ClassifySummary, *, show_names: bool = False, reveal: bool = False,
+                    projector: bool = False) -> Body:
+    """Placements per item and group (no chart)."""
+    return classify_html(summary, reveal), None, ""
+
+
 def render(summary: Summary, *, show_names: bool = False, reveal: bool = False, projector: bool = False) -> Rendered:
-    """HTML (and a chart) for one activity's summary."""
+    """HTML (and a chart) for one activity's summary, by its type's ``render`` piece."""
     headline = f"{_plural(summary.participants, 'trainee')} took part"
-    chart, alt = None, ""
-    if isinstance(summary, BrainstormSummary):
-        body = flip_chart_html(summary, show_names)
-        if summary.participants:
-            labels, counts = zip(*summary.theme_counts, strict=True) if summary.theme_counts else ((), ())
-            chart = bar_chart_png("Entries per theme", tuple(labels), tuple(counts), projector)
-            alt = chart_alt("Entries per theme", tuple(labels), tuple(counts))
-    elif isinstance(summary, BandSummary):
-        body = bands_html(summary)
-        if summary.participants > summary.in_progress:
-            labels, counts = zip(*summary.bands, strict=True)
-            chart = bar_chart_png("Trainees per band (anonymous)", tuple(labels), tuple(counts), projector)
-            alt = chart_alt("Trainees per band (anonymous)", tuple(labels), tuple(counts))
-    elif isinstance(summary, ChoiceSummary):
-        body = choice_html(summary, reveal)
-    elif isinstance(summary, ClassifySummary):
-        body = classify_html(summary, reveal)
+    kind = summary.exercise.type
+    render_type = None
+    if not isinstance(summary, OtherSummary):  # a head count (or "cannot be shown yet") has no view of its own
+        render_type = exercise_type(kind).load_render()
+    if render_type is not None:
+        body, chart, alt = render_type(summary, show_names=show_names, reveal=reveal, projector=projector)
     else:
-        body = f"<p>The board has no chart for {escape(summary.exercise.type)} activities.</p>"
+        body, chart, alt = f"<p>The board has no chart for {escape(kind)} activities.</p>", None, ""
     title = f"<h3>{escape(summary.exercise.title)}</h3>"
     return Rendered(headline, BOARD_CSS + title + body, chart, notes_html(summary.notes), alt)

@@ -1,7 +1,7 @@
 """Typed, validated course content loaded from YAML files.
 
 Every exercise lives in ``<content dir>/**/<exercise-id>.yaml`` and names its
-``type``; the model for type ``t`` is ``course_lib.models.<t>.MODEL``. A file
+``type``; the model for type ``t`` is the one :mod:`course_lib.types` registers. A file
 that does not match its schema raises :class:`ContentError` naming the file and
 the field, e.g. ``m1-brainstorm.yaml: field 'themes.2.keywords': ...``.
 
@@ -15,7 +15,6 @@ names it.
 
 from __future__ import annotations
 
-import importlib
 import os
 import re
 from functools import lru_cache
@@ -25,6 +24,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from ..types import UnknownTypeError, exercise_type
 from .base import ExerciseBase
 
 __all__ = [
@@ -42,6 +42,7 @@ __all__ = [
     "load_exercise",
     "load_exercise_file",
     "load_yaml",
+    "model_for",
 ]
 
 PACKAGED_CONTENT = Path(__file__).resolve().parent.parent / "content"
@@ -94,10 +95,10 @@ def model_for(type_name: Any, path: Path | str = "") -> type[ExerciseBase]:
     if not isinstance(type_name, str) or not _TYPE_NAME.match(type_name):
         raise ContentError(f"{path}: field 'type': expected an exercise type name, got {type_name!r}")
     try:
-        module = importlib.import_module(f"{__name__}.{type_name}")
-    except ModuleNotFoundError:
-        raise ContentError(f"{path}: field 'type': unknown exercise type {type_name!r}") from None
-    return getattr(module, module.MODEL)
+        found = exercise_type(type_name)
+    except UnknownTypeError as exc:
+        raise ContentError(f"{path}: field 'type': {exc}") from None
+    return found.load_model()
 
 
 def load_exercise_file(path: Path | str) -> ExerciseBase:

@@ -10,7 +10,6 @@ from .base import ExerciseBase, Strict, Text
 
 __all__ = ["MAX_BEHAVIOURS_CAP", "MAX_CHARS_CAP", "ActionPlanExercise", "ActionPlanQuestions", "ActionPlanRubric"]
 
-MODEL = "ActionPlanExercise"
 # The largest limits any action plan may set (the widget and the parser use the exercise's own).
 MAX_BEHAVIOURS_CAP = 5
 MAX_CHARS_CAP = 2000

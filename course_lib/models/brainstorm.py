@@ -10,7 +10,6 @@ from .base import ExerciseBase, ExerciseId, RegexPattern, Strict, Text, require_
 
 __all__ = ["MAX_CHARS_CAP", "MAX_ITEMS_CAP", "BehaviourRule", "BrainstormExercise", "BrainstormLimits", "Theme"]
 
-MODEL = "BrainstormExercise"
 # The largest limits any brainstorm may set: the widget, the parser and the grader all rely on them.
 MAX_ITEMS_CAP = 100
 MAX_CHARS_CAP = 1000

@@ -10,8 +10,6 @@ from .base import ExerciseBase, ExerciseId, Strict, Text, require_unique
 
 __all__ = ["ChoiceExercise", "ChoiceOption", "ChoiceQuestion"]
 
-MODEL = "ChoiceExercise"
-
 
 class ChoiceOption(Strict):
     """One option of a question, with the reason it is right or wrong."""

@@ -10,8 +10,6 @@ from .base import ExerciseBase, ExerciseId, Strict, Text, require_unique
 
 __all__ = ["ClassifyExercise", "ClassifyItem", "Group"]
 
-MODEL = "ClassifyExercise"
-
 
 class Group(Strict):
     """A group items can be put into, e.g. 'Internal customer'."""

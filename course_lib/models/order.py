@@ -11,8 +11,6 @@ from .base import ExerciseBase, ExerciseId, Strict, Text, require_unique
 
 __all__ = ["OrderExercise", "Step", "kendall_tau"]
 
-MODEL = "OrderExercise"
-
 
 def kendall_tau(order: list[str], correct: list[str]) -> float:
     """-1..1: (pairs in the right relative order - pairs reversed) / all pairs.

@@ -11,7 +11,6 @@ from .standards import PLACEHOLDER_NAMES, Standards, check_template, load_standa
 
 __all__ = ["CallNode", "CheckedStandard", "Choice", "RingFeedback", "RoleplayExercise"]
 
-MODEL = "RoleplayExercise"
 
 # Content text may use the standards' placeholders plus the trainee's role name.
 ROLEPLAY_PLACEHOLDERS = PLACEHOLDER_NAMES | {"name", "caller"}

@@ -11,7 +11,6 @@ from .base import ExerciseBase, ExerciseId, Strict, Text, require_unique
 
 __all__ = ["Band", "Statement", "StatementTheme", "TrueFalseExercise", "too_similar"]
 
-MODEL = "TrueFalseExercise"
 # Statements at least this similar (0..1, character-based) are treated as the same statement.
 NEAR_DUPLICATE = 0.85
 

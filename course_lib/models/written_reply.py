@@ -27,7 +27,6 @@ __all__ = [
     "WrittenReplyExercise",
 ]
 
-MODEL = "WrittenReplyExercise"
 # The longest reply any exercise may allow; the widget and the parser use the exercise's own max_chars.
 MAX_CHARS_CAP = 20_000
 

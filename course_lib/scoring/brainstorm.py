@@ -34,8 +34,10 @@ __all__ = [
     "judge_items",
     "normalise",
     "parse_answer",
+    "room_verdicts",
     "score",
     "theme_pattern",
+    "themes_in",
 ]
 
 _WORD = re.compile(r"[a-z0-9']+")
@@ -256,14 +258,34 @@ class ItemVerdict:
     themes: tuple[str, ...] = ()
 
 
+def _theme_patterns(exercise: BrainstormExercise) -> list[tuple[str, re.Pattern[str]]]:
+    """(label, pattern) of each theme, in content order; compiled once per content version."""
+    cached = _PATTERNS.get(exercise.id)
+    if cached is None or cached[0] is not exercise:
+        cached = _PATTERNS[exercise.id] = (exercise, [(t.label, theme_pattern(t)) for t in exercise.themes])
+    return cached[1]
+
+
+_PATTERNS: dict[str, tuple[BrainstormExercise, list[tuple[str, re.Pattern[str]]]]] = {}
+
+
+def themes_in(exercise: BrainstormExercise, text: str) -> tuple[str, ...]:
+    """The labels of the themes whose cues ``text`` holds, in content order."""
+    lowered = text.casefold()
+    return tuple(label for label, pattern in _theme_patterns(exercise) if pattern.search(lowered))
+
+
+def _too_short(exercise: BrainstormExercise, text: str) -> bool:
+    return len(normalise(text).split()) < exercise.rubric.min_words
+
+
 def judge_items(exercise: BrainstormExercise, items: list[str]) -> list[ItemVerdict]:
     """Judge each entry in order: too short, near-duplicate, or counted with its themes."""
     rubric, texts = exercise.rubric, exercise.feedback
-    patterns = [(theme.label, theme_pattern(theme)) for theme in exercise.themes]
     counted: list[tuple[int, _Prepared]] = []
     verdicts = []
     for number, text in enumerate(items, start=1):
-        if len(normalise(text).split()) < rubric.min_words:
+        if _too_short(exercise, text):
             verdicts.append(ItemVerdict(text, False, texts.too_short.format(min_words=rubric.min_words)))
             continue
         if not is_behaviour(exercise, text):
@@ -277,11 +299,25 @@ def judge_items(exercise: BrainstormExercise, items: list[str]) -> list[ItemVerd
         if twin is not None:
             verdicts.append(ItemVerdict(text, False, texts.near_duplicate.format(other=twin)))
             continue
-        lowered = text.casefold()
-        themes = tuple(label for label, pattern in patterns if pattern.search(lowered))
         counted.append((number, prepared))
-        verdicts.append(ItemVerdict(text, True, "", themes))
+        verdicts.append(ItemVerdict(text, True, "", themes_in(exercise, text)))
     return verdicts
+
+
+def room_verdicts(exercise: BrainstormExercise, items: list[str]) -> tuple[ItemVerdict, ...]:
+    """Each entry with its themes as the live board counts them, by the same rules as :func:`judge_items`.
+
+    Entries under ``min_words`` words get no theme, and themes are found by the
+    same patterns. Unlike ``judge_items``, an entry close to the trainee's own
+    earlier one, or one that reads as a string of theme words, keeps its themes
+    (the room's chart counts what was written), and the costly near-duplicate
+    comparison is skipped (most of a cold refresh of a large room).
+    """
+    return tuple(
+        ItemVerdict(text, False, "too short") if _too_short(exercise, text)
+        else ItemVerdict(text, True, "", themes_in(exercise, text))
+        for text in items
+    )
 
 
 def score(exercise: BrainstormExercise, items: list[str]) -> Result:
