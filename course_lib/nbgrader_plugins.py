@@ -27,7 +27,8 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from traitlets import Unicode
 
 from .grading import Graded, grade_saved, grade_unread
-from .models import content_ids, find_exercise_file
+from .models import content_ids, exercise_ids
+from .nbgrader_cells import graded_exercise_id
 from .store import DEFAULT_ANSWERS_DIR
 
 __all__ = ["TrustedWidgetScores", "protected_answer_files"]
@@ -68,11 +69,10 @@ class TrustedWidgetScores(NbGraderPreprocessor):
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
         notebook_dir = Path(resources.get("metadata", {}).get("path") or ".")
         submission = self._submission_dir(resources)
+        known = exercise_ids()
         for cell in nb.cells:
-            if cell.cell_type != "code" or not utils.is_grade(cell):
-                continue
-            exercise_id = cell.metadata["nbgrader"].get("grade_id", "")
-            if find_exercise_file(exercise_id) is None:
+            exercise_id = graded_exercise_id(cell, known)
+            if exercise_id is None:
                 continue
             try:
                 points = float(cell.metadata["nbgrader"]["points"])

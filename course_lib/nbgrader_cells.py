@@ -1,0 +1,33 @@
+"""Which cells of an nbgrader notebook are widget check cells.
+
+A check cell is a graded code cell (``nbgrader.grade`` true) whose ``grade_id``
+is the id of a course exercise: its score comes from the trainee's saved
+answers file for that exercise, not from what the cell printed. The grader's
+plug-in, ``course grade``, the start page's progress and the release tests
+all ask this one question here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from typing import Any
+
+from .models import exercise_ids
+
+__all__ = ["graded_exercise_id"]
+
+
+def graded_exercise_id(cell: Mapping[str, Any], known: Collection[str] | None = None) -> str | None:
+    """The exercise a check cell scores, or None for any other cell.
+
+    ``cell`` is a notebook cell (an ``nbformat`` node or the plain JSON dict).
+    ``known`` is the set of exercise ids to accept; by default every exercise
+    on the content path (pass it when asking about many cells at once).
+    """
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    grade_id = meta.get("grade_id")
+    if cell.get("cell_type") != "code" or not meta.get("grade") or not isinstance(grade_id, str):
+        return None
+    if known is None:
+        known = exercise_ids()
+    return grade_id if grade_id in known else None
