@@ -17,7 +17,7 @@ from ..atomic import write_text_atomic
 from ..grading import parser_for
 from ..models import load_exercise
 from ..models.follow_up import FollowUpExercise
-from ..store import AnswerStore, CorruptAnswersError, SavedAnswer
+from ..store import DEFAULT_ANSWERS_DIR, AnswerStore, CorruptAnswersError, SavedAnswer
 
 __all__ = ["EXPORT_NAMES", "find_saved_plan", "plan_folders", "to_html", "to_markdown", "write_exports"]
 
@@ -26,9 +26,9 @@ EXPORT_NAMES = ("follow-up-plan.md", "follow-up-plan.html")
 
 def plan_folders(exercise: FollowUpExercise, folder: Path | str) -> list[Path]:
     """The answers folders searched for the saved plan, in order."""
-    folder = Path(folder)
-    return [folder.parent / exercise.plan_assignment / "answers", folder / "answers",
-            folder.parent / "notebooks" / "answers", folder.parent.parent / "notebooks" / "answers"]
+    folder, answers = Path(folder), DEFAULT_ANSWERS_DIR
+    return [folder.parent / exercise.plan_assignment / answers, folder / answers,
+            folder.parent / "notebooks" / answers, folder.parent.parent / "notebooks" / answers]
 
 
 def find_saved_plan(exercise: FollowUpExercise, folder: Path | str) -> tuple[Path, SavedAnswer] | None:
