@@ -153,3 +153,29 @@ def _action_plan(exercise: Any, quality: str) -> dict[str, Any]:
         return {"behaviours": exercise.suggested_behaviours[:1], **empty}
     return {"behaviours": [SCRIPT], "first_step": SCRIPT + " start now please", "date": "not a date",
             "helper": "<b>me</b>", "notes": SCRIPT}
+
+
+def _reaction(exercise: Any, quality: str) -> dict[str, Any]:
+    if quality == "good":
+        return {"ratings": {r.id: 5 for r in exercise.ratings}, "text": "Giving a date I can keep"}
+    if quality == "poor":
+        return {"ratings": {exercise.ratings[0].id: 2}, "text": ""}
+    return {"ratings": {r.id: 3 for r in exercise.ratings}, "text": SCRIPT}
+
+
+def _follow_up(exercise: Any, quality: str) -> dict[str, Any]:
+    kept = next(o.id for o in exercise.outcomes if o.kept)
+    not_kept = next(o.id for o in exercise.outcomes if not o.kept)
+    if quality == "good":
+        return {"plan_date": "2030-01-15", "next_step": "Share the call-back log with my team leader",
+                "commitments": [
+                    {"behaviour": "Call customers back when promised", "outcome": kept,
+                     "happened": "Fewer chasing calls", "obstacle": ""},
+                    {"behaviour": "Listen before answering", "outcome": not_kept, "happened": "",
+                     "obstacle": "Busy Monday mornings"}]}
+    if quality == "poor":
+        return {"plan_date": "", "next_step": "", "commitments": [
+            {"behaviour": "Listen before answering", "outcome": "", "happened": "", "obstacle": ""},
+            {"behaviour": "Smile on the phone", "outcome": kept, "happened": "ok", "obstacle": ""}]}
+    return {"plan_date": "not a date", "next_step": SCRIPT, "commitments": [
+        {"behaviour": SCRIPT, "outcome": kept, "happened": "<img src=x onerror=alert(1)>", "obstacle": SCRIPT}]}

@@ -68,6 +68,15 @@ def _shaped(exercise: Any) -> st.SearchStrategy[Any]:
         })
     if kind == "written_reply":
         return st.fixed_dictionaries({"text": TEXT | LONG_TEXT.map(lambda t: t * 10)})
+    if kind == "reaction":
+        return st.fixed_dictionaries({"ratings": st.dictionaries(_ids([r.id for r in exercise.ratings]),
+                                                                 st.integers(-1, 7) | st.booleans()),
+                                      "text": TEXT | LONG_TEXT})
+    if kind == "follow_up":
+        outcome = _ids([o.id for o in exercise.outcomes]) | st.just("")
+        item = st.fixed_dictionaries({"behaviour": TEXT, "outcome": outcome, "happened": TEXT, "obstacle": TEXT})
+        return st.fixed_dictionaries({"commitments": st.lists(item, max_size=7)},
+                                     optional={"plan_date": TEXT, "next_step": TEXT | LONG_TEXT})
     raise AssertionError(f"no strategy for exercise type {kind}")  # a new type needs one here
 
 
@@ -97,8 +106,14 @@ def _within_limits(exercise: Any, answer: Any) -> None:
         assert all(len(text) <= exercise.max_chars for text in texts)
     elif kind == "written_reply":
         assert len(answer["text"]) <= exercise.length.max_chars
+    elif kind == "reaction":
+        assert all(1 <= v <= 5 for v in answer["ratings"].values()) and len(answer["text"]) <= exercise.max_chars
+    elif kind == "follow_up":
+        assert len(answer["commitments"]) <= 5
+        assert all(len(v) <= exercise.max_chars for c in answer["commitments"] for v in c.values())
     if isinstance(answer, dict):
-        assert all(len(key) <= ID_MAX_CHARS for key in answer if kind not in ("action_plan", "written_reply"))
+        assert all(len(key) <= ID_MAX_CHARS for key in answer
+                   if kind not in ("action_plan", "written_reply", "reaction", "follow_up"))
 
 
 @pytest.mark.parametrize("exercise_id", EXERCISES)
