@@ -56,6 +56,19 @@ def test_malformed_file_names_file_and_field(tmp_path, change, field):
     assert field in str(error.value)
 
 
+def test_repeated_option_ids_name_the_question(tmp_path):
+    def repeat_option(data: dict) -> None:
+        options = data["questions"][0]["options"]
+        options[1]["id"] = options[0]["id"]
+
+    path = content_variant(tmp_path, "m4-etiquette-check.yaml", repeat_option)
+    question = load_exercise("m4-etiquette-check").questions[0]
+    with pytest.raises(ContentError) as error:
+        load_exercise_file(path)
+    assert f"question '{question.id}': option ids must be unique" in str(error.value)
+    assert "{self.id}" not in str(error.value)
+
+
 def test_id_must_match_file_name(tmp_path):
     path = tmp_path / "other-name.yaml"
     path.write_text(BRAINSTORM.read_text(encoding="utf-8"), encoding="utf-8")

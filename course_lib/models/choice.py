@@ -30,7 +30,7 @@ class ChoiceQuestion(Strict):
 
     @model_validator(mode="after")
     def _options_fit_the_kind(self) -> ChoiceQuestion:
-        require_unique([option.id for option in self.options], "question '{self.id}': option ids")
+        require_unique([option.id for option in self.options], f"question '{self.id}': option ids")
         right = sum(option.correct for option in self.options)
         if not self.multiple and right != 1:
             raise ValueError(
