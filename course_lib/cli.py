@@ -12,6 +12,7 @@
     course export --all -o grades.csv # like nbgrader export, plus a column per exercise, properly quoted
     course report -o report.html      # the cohort at a glance (no nbgrader equivalent)
     course certificate                # certificates for those who passed; --verify CODE checks one
+    course schema -o exercise.schema.json  # JSON Schema of exercise content files, for authors' editors
 
 Options that nbgrader understands (``--Exchange.root=/srv/exchange``,
 ``--CourseDirectory.db_url=...``) may be added to any command and are passed on.
@@ -40,6 +41,7 @@ _WRAPS = {
     "export": "nbgrader export (which has no per-exercise columns and does not quote names)",
     "report": "no nbgrader equivalent; reads the gradebook and the graded answers",
     "certificate": "no nbgrader equivalent; reads the gradebook",
+    "schema": "no nbgrader equivalent; exported from the content models",
 }
 
 
@@ -117,6 +119,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     certificate_arguments(command("certificate", "write a printable certificate (HTML and PDF) for each trainee "
                                   "who passed every module's threshold, or check one with --verify CODE"))
+
+    schema = command("schema", "print the JSON Schema of exercise content files (completion and errors in an "
+                     "author's editor; needs no course folder)")
+    schema.add_argument("-o", "--output", type=Path, default=None, help="write it to this file instead")
+    schema.add_argument("--builtin", action="store_true",
+                        help="only the built-in exercise types (as shipped in course_lib/content/schema/)")
     return parser
 
 
@@ -253,10 +261,23 @@ def _certificate(args: argparse.Namespace, extra: list[str]) -> int:
     return run(args, extra)
 
 
+def _schema(args: argparse.Namespace, extra: list[str]) -> int:
+    from .atomic import write_text_atomic
+    from .models.schema import schema_text
+
+    text = schema_text(builtin_only=args.builtin)
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        write_text_atomic(args.output, text)
+        print(f"Wrote the exercise content schema to {args.output}")
+    return 0
+
+
 _COMMANDS = {
     "release": _release, "collect": _collect, "grade": _grade, "feedback": _feedback,
     "release-feedback": _release_feedback, "roster": _roster, "trainee-config": _trainee_config,
-    "export": _export, "report": _report, "certificate": _certificate,
+    "export": _export, "report": _report, "certificate": _certificate, "schema": _schema,
 }
 
 
@@ -267,7 +288,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if unknown:
         parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     args.course_dir = args.course_dir.resolve()
-    if not (args.course_dir / "nbgrader_config.py").is_file():
+    if args.command != "schema" and not (args.course_dir / "nbgrader_config.py").is_file():
         parser.error(f"{args.course_dir} has no nbgrader_config.py: run in the course folder or give --course-dir")
     try:
         return _COMMANDS[args.command](args, extra)
