@@ -143,7 +143,10 @@ BUILTIN_TYPES: dict[str, ExerciseType] = {t.name: t for t in (
     _builtin("roleplay", "RoleplayExercise", "RoleplayWidget"),
     _builtin("written_reply", "WrittenReplyExercise", "WrittenReplyWidget"),
     _builtin("action_plan", "ActionPlanExercise", "ActionPlanWidget"),
-    _builtin("reaction", "ReactionExercise", "ReactionWidget"),
+    # The reaction survey's board view lives beside the evaluation code, not in live/render.py.
+    ExerciseType("reaction", "course_lib.models.reaction:ReactionExercise", "course_lib.scoring.reaction",
+                 "course_lib.exercises.reaction:ReactionWidget", board="course_lib.live.summaries.reaction",
+                 render="course_lib.live.render_reaction:render_reaction"),
     _builtin("follow_up", "FollowUpExercise", "FollowUpWidget"),
 )}
 
