@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 
-import tomllib
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10 (requires-python allows it): the same parser from PyPI
+    import tomli as tomllib
 
 from course_lib.live.rise import EXTENSION_NAME, EXTENSION_SOURCE, installed_path, link_labextension
 from tests.browser.conftest import REPO_ROOT
