@@ -2,8 +2,8 @@
 
 For an assignment whose auto-graded cells are all widget checks (``paths``),
 ``course grade`` runs no notebook. What remains per submission is cheap, so
-nbgrader's per-submission overhead dominated (measured 1.7 s a submission
-through nbgrader's ``Autograde`` and ``GenerateFeedback`` converters: a new
+nbgrader's per-submission overhead dominated in its ``Autograde`` and
+``GenerateFeedback`` converters (benchmarks/README.md has the figure: a new
 SQLAlchemy engine for every step that opens the gradebook, a commit per cell,
 and the feedback templates compiled again for every trainee). A worker here
 builds nbgrader's steps, the feedback exporter and one gradebook connection

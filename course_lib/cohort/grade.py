@@ -6,25 +6,23 @@ project's ``nbgrader_config.py``, so ``TrustedWidgetScores`` re-scores widget
 answers and feedback is sanitized), but with the submissions spread over a
 small pool of worker processes.
 
-Why this shape (measured on the 2-core machine CI uses, see design-notes):
+Why this shape (the figures are in benchmarks/README.md, from ``benchmarks/grade_cohort.py``):
 
-- Importing nbgrader costs about 3.6 s, so one process per submission would
+- Importing nbgrader takes seconds, so one process per submission would
   spend more time importing than grading. The parent loads nbgrader and the
   course configuration once and then *forks* the workers, which inherit both
   for free; each worker grades many submissions with nbgrader's own
   ``Autograde`` and ``GenerateFeedback`` converters, in process.
-- The time goes into running each notebook in a fresh kernel (about 0.9 s of
-  the ~1.5 s nbgrader spends per small notebook), which is what runs in
-  parallel. Every pipeline step that reads or writes the gradebook (creating
+- Most of the time goes into running each notebook in a fresh kernel, which
+  is what runs in parallel. Every pipeline step that reads or writes the gradebook (creating
   the student and submission, ``OverwriteCells``, ``SaveAutoGrades``, late
   penalties, ``GetGrades``) runs under an exclusive file lock
   (``locking.py``), so SQLite only ever sees one writer and cannot end up
   locked or half-written.
 - Two workers per core by default (``--workers`` to change it). A worker
   spends much of each submission waiting (for its kernel to start, to answer,
-  to stop), so one worker per core leaves the CPU idle: 21 submissions took
-  16.3 s with 2 workers and 11.5 s with 4 on 2 cores; more than that only
-  adds memory (each worker and its kernel take ~150 MB).
+  to stop), so one worker per core leaves the CPU idle; more than two per core only
+  adds memory (a worker and its kernel).
 
 Robustness: each submission is graded on its own; whatever goes wrong with
 one (a notebook that is not valid JSON, a kernel that dies, even a worker
