@@ -147,5 +147,6 @@ if importlib.util.find_spec("course_lib.live.hub_service") and importlib.util.fi
 if os.environ.get("COURSE_HUB_ADMIN_TOKEN"):
     c.JupyterHub.services.append({"name": "course-admin", "api_token": os.environ["COURSE_HUB_ADMIN_TOKEN"]})
     roles.append({"name": "course-admin", "description": "The operator's scripts", "services": ["course-admin"],
-                  "scopes": ["admin:users", "admin:servers", "list:users", "read:users", "access:servers"]})
+                  "scopes": ["admin:users", "admin:servers", "list:users", "read:users", "access:servers",
+                             "list:services", "read:services"]})
 c.JupyterHub.load_roles = roles
