@@ -13,9 +13,10 @@ import io
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only
+    from matplotlib.axis import Axis
     from matplotlib.figure import Figure
 
-__all__ = ["figure_data_uri", "figure_png", "png_data_uri"]
+__all__ = ["figure_data_uri", "figure_png", "png_data_uri", "whole_number_ticks"]
 
 
 def figure_png(figure: Figure, **savefig: Any) -> bytes:
@@ -33,3 +34,12 @@ def png_data_uri(png: bytes) -> str:
 def figure_data_uri(figure: Figure, **savefig: Any) -> str:
     """The figure as a PNG ``data:`` URI (``savefig`` options pass through)."""
     return png_data_uri(figure_png(figure, **savefig))
+
+
+def whole_number_ticks(axis: Axis) -> None:
+    """Ticks only at whole numbers on ``axis`` (it counts trainees or entries), with matplotlib's usual spacing."""
+    from matplotlib.ticker import MaxNLocator  # the caller is drawing, so matplotlib is loaded already
+
+    locator = axis.get_major_locator()
+    if isinstance(locator, MaxNLocator):  # matplotlib's default AutoLocator is one
+        locator.set_params(integer=True)

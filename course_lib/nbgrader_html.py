@@ -147,7 +147,7 @@ class CourseFeedbackExporter(HTMLExporter):
         help="Name shown above each feedback page, e.g. the organisation running the course.",
     ).tag(config=True)
 
-    def default_filters(self):  # type: ignore[override]
+    def default_filters(self):
         yield from super().default_filters()
         yield ("clean_lesson_html", clean_lesson_html)
         yield ("clean_answer_html", clean_answer_html)

@@ -11,9 +11,11 @@ from course_lib.models import (
     ContentError,
     exercise_ids,
     load_exercise,
+    load_exercise_as,
     load_exercise_file,
 )
 from course_lib.models.brainstorm import BrainstormExercise
+from course_lib.models.true_false import TrueFalseExercise
 from tests.conftest import content_variant
 
 BRAINSTORM = PACKAGED_CONTENT / "module1" / "m1-brainstorm.yaml"
@@ -67,6 +69,12 @@ def test_repeated_option_ids_name_the_question(tmp_path):
         load_exercise_file(path)
     assert f"question '{question.id}': option ids must be unique" in str(error.value)
     assert "{self.id}" not in str(error.value)
+
+
+def test_an_exercise_of_another_type_than_needed_names_the_file():
+    assert load_exercise_as("m1-brainstorm", BrainstormExercise).id == "m1-brainstorm"
+    with pytest.raises(ContentError, match=r"m1-brainstorm\.yaml: field 'type': 'brainstorm'.*TrueFalseExercise"):
+        load_exercise_as("m1-brainstorm", TrueFalseExercise)
 
 
 def test_id_must_match_file_name(tmp_path):

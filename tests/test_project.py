@@ -68,6 +68,12 @@ def test_code_is_ruff_clean():
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+def test_library_type_checks_clean():
+    """mypy with the [tool.mypy] settings of pyproject.toml finds no error in course_lib."""
+    done = subprocess.run([sys.executable, "-m", "mypy", "course_lib"], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
 def test_course_text_is_in_its_own_words():
     checker = SHARED / "tools" / "originality.py"
     if not checker.exists():

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from matplotlib.figure import Figure
 
-from ..figures import figure_data_uri
+from ..figures import figure_data_uri, whole_number_ticks
 
 __all__ = ["BAR_COLOUR", "SECOND_COLOUR", "bar_chart", "bars_text", "histogram", "histogram_text", "paired_bars",
            "paired_text", "png_data_uri"]
@@ -44,7 +44,7 @@ def histogram(percentages: Sequence[float], title: str) -> str:
     ax = fig.add_subplot()
     ax.hist(percentages, bins=range(0, 101, 10), color=BAR_COLOUR, edgecolor="white")
     ax.set(title=title, xlabel="score (% of the module's points)", ylabel="trainees", xlim=(0, 100))
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    whole_number_ticks(ax.yaxis)
     return png_data_uri(fig)
 
 

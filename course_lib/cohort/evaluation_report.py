@@ -18,7 +18,10 @@ from statistics import mean
 from ..evaluation.gain import CohortModule, cohort_modules, still_wrong, trainee_gains
 from ..evaluation.reaction_summary import reaction_alt, reaction_html, summarise_reactions
 from ..evaluation.settings import EvaluationSettings, load_evaluation
-from ..models import ContentError, exercise_ids, load_exercise
+from ..models import ContentError, exercise_ids, load_exercise, load_exercise_as
+from ..models.choice import ChoiceExercise
+from ..models.follow_up import FollowUpExercise
+from ..models.reaction import ReactionExercise
 from . import charts
 from .gradebook import Cohort
 from .report import _esc, _img, _saved_answers
@@ -63,7 +66,8 @@ def learning_section(cohort: Cohort, autograded: Path, settings: EvaluationSetti
     post = {t: a for t, a in post.items() if a}
     if not pre and not post:
         return head + "<p>No graded pre- or post-test yet.</p>"
-    pre_test, post_test = load_exercise(settings.pre_test), load_exercise(settings.post_test)
+    pre_test = load_exercise_as(settings.pre_test, ChoiceExercise)
+    post_test = load_exercise_as(settings.post_test, ChoiceExercise)
     per_trainee = {t.id: trainee_gains(settings, pre_test, post_test, pre.get(t.id), post.get(t.id))
                    for t in cohort.trainees}
     modules = cohort_modules(per_trainee.values())
@@ -92,8 +96,10 @@ def learning_section(cohort: Cohort, autograded: Path, settings: EvaluationSetti
         gains = per_trainee[t.id]
         if all(g.pre is None and g.post is None for g in gains):
             continue
-        total_pre = None if gains[0].pre is None else sum(g.pre for g in gains) / sum(g.pre_max for g in gains)
-        total_post = None if gains[0].post is None else sum(g.post for g in gains) / sum(g.post_max for g in gains)
+        # One test gives every module a score or none, so `or 0.0` only tells the type checker so.
+        total_pre = None if gains[0].pre is None else sum(g.pre or 0.0 for g in gains) / sum(g.pre_max for g in gains)
+        total_post = (None if gains[0].post is None
+                      else sum(g.post or 0.0 for g in gains) / sum(g.post_max for g in gains))
         cells = "".join(f"<td>{'&ndash;' if g.gain is None else f'{100 * g.gain:+.0f}'}</td>" for g in gains)
         rows.append(f"<tr><td>{_esc(t.display_name)}</td><td>{_pct(total_pre)}</td><td>{_pct(total_post)}</td>"
                     f"{cells}</tr>")
@@ -123,7 +129,7 @@ def reaction_section(class_dir: Path | None) -> str:
             exercise = load_exercise(exercise_id)
         except ContentError:
             continue
-        if exercise.type == "reaction":
+        if isinstance(exercise, ReactionExercise):
             surveys.append(exercise)
     if not surveys:
         return head + "<p>This course has no reaction surveys.</p>"
@@ -154,7 +160,7 @@ def behaviour_section(cohort: Cohort, autograded: Path, settings: EvaluationSett
     answers = {t: a for t, a in answers.items() if a["commitments"]}
     if not answers:
         return head + "<p>No graded follow-ups yet.</p>"
-    exercise = load_exercise(settings.follow_up)
+    exercise = load_exercise_as(settings.follow_up, FollowUpExercise)
     outcomes: Counter[str] = Counter(c["outcome"] for a in answers.values() for c in a["commitments"])
     total = sum(outcomes.values())
     kept = sum(n for o, n in outcomes.items() if (found := exercise.outcome(o)) and found.kept)

@@ -80,12 +80,12 @@ def shared_gradebook(gradebook: Gradebook) -> Iterator[None]:
     """Within the block, nbgrader's gradebook steps use ``gradebook`` instead of opening one each."""
     saved = [(module, module.Gradebook) for module in GRADEBOOK_MODULES]
     for module, _ in saved:
-        module.Gradebook = lambda *args, **kwargs: _Borrowed(gradebook)  # type: ignore[attr-defined]
+        module.Gradebook = lambda *args, **kwargs: _Borrowed(gradebook)
     try:
         yield
     finally:
         for module, original in saved:
-            module.Gradebook = original  # type: ignore[attr-defined]
+            module.Gradebook = original
 
 
 class DeferredCommits:
@@ -153,7 +153,7 @@ class _OnceCheckedJsonschema:
 def checked_schemas_once() -> Iterator[None]:
     """Within the block nbgrader's cell-metadata validation checks each schema only once."""
     original = nbgraderformat_common.jsonschema
-    nbgraderformat_common.jsonschema = _OnceCheckedJsonschema()  # type: ignore[assignment]
+    nbgraderformat_common.jsonschema = _OnceCheckedJsonschema()
     try:
         yield
     finally:

@@ -22,7 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from ..atomic import write_text_atomic
-from ..models import find_exercise_file, load_exercise
+from ..models import find_exercise_file, load_exercise, load_exercise_as
+from ..models.brainstorm import BrainstormExercise
+from ..models.true_false import TrueFalseExercise
 from ..store import DEFAULT_ANSWERS_DIR, AnswerStore, CorruptAnswersError
 from . import charts
 from .export import fmt
@@ -107,7 +109,7 @@ def brainstorm_section(cohort: Cohort, autograded: Path) -> str:
     head = "<h2>Brainstorm: themes of good service across the cohort</h2>"
     if holder is None or not answers:
         return head + "<p>No graded brainstorm answers yet.</p>"
-    exercise = load_exercise(BRAINSTORM_ID)
+    exercise = load_exercise_as(BRAINSTORM_ID, BrainstormExercise)
     covered: Counter[str] = Counter()
     counted_items = []
     for items in answers.values():
@@ -137,7 +139,7 @@ def bands_section(cohort: Cohort, autograded: Path) -> str:
     holder, answers = _saved_answers(cohort, autograded, SELF_ASSESSMENT_ID)
     if holder is None or not answers:
         return head + "<p>No graded self-assessments yet.</p>"
-    exercise = load_exercise(SELF_ASSESSMENT_ID)
+    exercise = load_exercise_as(SELF_ASSESSMENT_ID, TrueFalseExercise)
     ids = {s.id for s in exercise.statements}
     complete = {t: a for t, a in answers.items() if ids <= a.keys()}
     counts = Counter(band_for(exercise, a).label for a in complete.values())

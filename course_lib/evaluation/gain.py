@@ -91,7 +91,8 @@ def trainee_gains(settings: EvaluationSettings, pre_test: ChoiceExercise, post_t
     """The trainee's pre, post and gain for every module (scores None for a test not taken)."""
     pre = module_scores(settings, pre_test, pre_answer, post=False)
     post = module_scores(settings, post_test, post_answer, post=True)
-    return [ModuleGain(m.assignment, m.title, pre and pre[m.assignment], post and post[m.assignment],
+    return [ModuleGain(m.assignment, m.title, None if pre is None else pre[m.assignment],
+                       None if post is None else post[m.assignment],
                        float(len(m.pre)), float(len(m.post)))
             for m in settings.modules]
 

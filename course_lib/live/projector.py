@@ -55,7 +55,8 @@ PROJECTOR_CSS = """<style class="course-projector">
 :focus-visible { outline: 4px solid #c05a00 !important; outline-offset: 2px; }
 </style>"""
 
-_CHART_RC = {
+# Keyed by Any: matplotlib types rcParams keys as a Literal of every known setting.
+_CHART_RC: dict[Any, float] = {
     "font.size": 18,
     "axes.titlesize": 22,
     "axes.labelsize": 20,

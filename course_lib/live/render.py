@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
 
-from ..figures import figure_png, png_data_uri
+from ..figures import figure_png, png_data_uri, whole_number_ticks
 from ..types import exercise_type
 from .summaries import OtherSummary, Summary
 from .summaries.brainstorm import BrainstormSummary
@@ -79,7 +79,7 @@ def bar_chart_png(title: str, labels: tuple[str, ...], counts: tuple[int, ...], 
     axes.invert_yaxis()  # first label at the top, as in the content file
     axes.set_title(title, fontsize=size + 2)
     axes.tick_params(axis="x", labelsize=size)
-    axes.xaxis.get_major_locator().set_params(integer=True)
+    whole_number_ticks(axes.xaxis)
     for position, count in zip(positions, counts, strict=True):
         axes.text(count, position, f" {count}", va="center", fontsize=size)
     axes.spines[["top", "right"]].set_visible(False)

@@ -19,7 +19,7 @@ import os
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import ValidationError
@@ -40,6 +40,7 @@ __all__ = [
     "find_content_file",
     "find_exercise_file",
     "load_exercise",
+    "load_exercise_as",
     "load_exercise_file",
     "load_yaml",
     "model_for",
@@ -185,3 +186,19 @@ def load_exercise(exercise_id: str) -> ExerciseBase:
     standards = files.get(STANDARDS_FILE)
     version = (str(standards), standards.stat().st_mtime_ns) if standards else None
     return _load_cached(str(path), path.stat().st_mtime_ns, version)
+
+
+_Model = TypeVar("_Model", bound=ExerciseBase)
+
+
+def load_exercise_as(exercise_id: str, model: type[_Model]) -> _Model:
+    """:func:`load_exercise`, for code that needs one type of exercise (e.g. the report's brainstorm section).
+
+    Content of another type is a :class:`ContentError` naming the file, not an AttributeError later on.
+    """
+    exercise = load_exercise(exercise_id)
+    if not isinstance(exercise, model):
+        path = find_exercise_file(exercise_id)
+        raise ContentError(f"{path}: field 'type': '{exercise.type}', but this exercise must be of the type "
+                           f"whose model is {model.__name__}")
+    return exercise

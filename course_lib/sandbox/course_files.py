@@ -77,8 +77,8 @@ def frozen_content() -> Iterator[Path]:
                 load_exercise(exercise_id)
         except ContentError as exc:  # name the instructor's file, not our copy of it
             message = str(exc)
-            for copy, original in copies.items():
-                message = message.replace(copy, original)
+            for copied, original in copies.items():
+                message = message.replace(copied, original)
             raise ContentError(message) from None
         yield snapshot
     finally:

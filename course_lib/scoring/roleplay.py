@@ -137,7 +137,7 @@ def walk(exercise: RoleplayExercise, answer: dict[str, list[dict[str, str]]]) ->
         choice = None
         if current is not None and saved["node"] == current.id:
             choice = next((c for c in current.choices if c.id == saved["choice"]), None)
-        if choice is None:
+        if current is None or choice is None:
             problem = (f"Step {number} of your saved call does not fit this call (its content may have changed); "
                        "only the steps before it were scored. Start the call again to finish it.")
             return Walk(tuple(steps), current, problem)
@@ -243,7 +243,7 @@ def drop_to_limit(exercise: RoleplayExercise, answer: dict[str, Any], limit: int
     attempts, chosen = list(answer["attempts"]), answer["chosen"]
     keep = {counted(exercise, answer, standards), len(attempts) - 1}
     scores = {s.index: s for s in attempt_scores(exercise, answer, standards)}
-    dropped = []
+    dropped: list[int] = []
     for index in range(len(attempts)):
         if len(attempts) - len(dropped) <= limit:
             break
