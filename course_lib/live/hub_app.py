@@ -66,13 +66,18 @@ def prepare_private_folder(folder: Path) -> list[str]:
 
 
 def serve(app: Application, name: str) -> None:
-    """Listen where the hub said (``JUPYTERHUB_SERVICE_URL``) until SIGTERM or SIGINT."""
+    """Listen where the hub said (``JUPYTERHUB_SERVICE_URL``) until SIGTERM or SIGINT.
+
+    ``COURSE_SERVICE_IP`` overrides the address to bind: on Kubernetes the URL
+    names the hub's Service (``http://hub:10101``), which a pod cannot bind.
+    """
     logging.basicConfig(level=logging.INFO, format=f"[{name} %(asctime)s %(levelname)s] %(message)s")
     url = urlparse(os.environ.get("JUPYTERHUB_SERVICE_URL", "http://127.0.0.1:10101"))
+    bind = os.environ.get("COURSE_SERVICE_IP") or url.hostname or "127.0.0.1"
 
     async def main() -> None:
         server = HTTPServer(app, xheaders=True)
-        server.listen(url.port or 80, url.hostname or "127.0.0.1")
+        server.listen(url.port or 80, bind)
         log.info("%s listening on %s, prefix %s", name, url.geturl(), service_prefix())
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()

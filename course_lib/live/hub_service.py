@@ -97,6 +97,7 @@ def hub_services(
     user: str | None = None,
     python: str = sys.executable,
     refresh_seconds: float = 3.0,
+    bind_ip: str | None = None,
     extra_environment: Mapping[str, str] | None = None,
 ) -> HubServices:
     """Services, roles and trainee-server environment for the board and the ingest.
@@ -106,10 +107,13 @@ def hub_services(
     user the hub runs both services as (it owns the class folder; the hub must
     run as root to switch); None runs them as the hub's own user. ``python``:
     the interpreter that has ``course_lib`` (the hub's own by default).
+    ``ip`` is the services' address in their URLs; ``bind_ip`` the address
+    they listen on when that differs (Kubernetes: ``ip="hub"``, the hub's
+    Service name, and ``bind_ip="0.0.0.0"``).
     """
     folder = class_dir or names.CLASS_DIR
     environment = {"COURSE_CLASS_DIR": folder, "COURSE_BOARD_REFRESH": f"{refresh_seconds:g}",
-                   **(extra_environment or {})}
+                   **({"COURSE_SERVICE_IP": bind_ip} if bind_ip else {}), **(extra_environment or {})}
     common: dict[str, Any] = {"environment": environment}
     if user:
         common["user"] = user

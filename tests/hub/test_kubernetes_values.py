@@ -1,0 +1,89 @@
+"""deploy/kubernetes/ agrees with the tested set-up: course_server's names and paths, hub_services()'s output.
+
+The Kubernetes files are not run here; what can drift is checked: the same
+service names, commands, class folder and environment as the local hub config
+gets from :func:`course_lib.live.hub_service.hub_services`, the same roles and
+groups, the exchange on every server and the class folder on none.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from course_lib.live.hub_service import hub_services
+from deploy import course_server as names
+
+KUBE = Path(__file__).resolve().parents[2] / "deploy" / "kubernetes"
+BOARD_PORT, LIVE_PORT = 10101, 10102  # the hub Service's extra ports in values.yaml
+
+
+@pytest.fixture(scope="module")
+def values() -> dict:
+    return yaml.safe_load((KUBE / "values.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def expected():
+    # As in values.yaml: the services are reached through the hub's Service ("hub") and bind 0.0.0.0 in its pod.
+    return hub_services(names, ip="hub", board_port=BOARD_PORT, live_port=LIVE_PORT, python="python3",
+                        bind_ip="0.0.0.0")
+
+
+def test_the_board_and_live_answers_services_are_the_tested_ones(values, expected) -> None:
+    services = values["hub"]["services"]
+    for service in expected.services:
+        assert services[service["name"]] == {k: v for k, v in service.items() if k != "name"}, service["name"]
+    assert services[names.GRADER_SERVICE]["url"].startswith("http://")
+    ports = {port["name"]: (port["port"], port["targetPort"]) for port in values["hub"]["service"]["extraPorts"]}
+    assert ports == {names.BOARD_SERVICE: (BOARD_PORT, BOARD_PORT), names.LIVE_SERVICE: (LIVE_PORT, LIVE_PORT)}
+    allowed = {p["port"] for rule in values["hub"]["networkPolicy"]["ingress"] for p in rule["ports"]}
+    assert {BOARD_PORT, LIVE_PORT} <= allowed
+
+
+def test_roles_and_groups_match(values, expected) -> None:
+    roles = values["hub"]["loadRoles"]
+    for role in expected.roles:
+        got = roles[role["name"]]
+        assert set(got["scopes"]) == set(role["scopes"]), role["name"]
+        assert set(got.get("groups", [])) == set(role.get("groups", [])), role["name"]
+    groups = {group for role in roles.values() for group in role.get("groups", [])}
+    assert groups == {names.TRAINEES, names.INSTRUCTORS, names.FACILITATORS}
+    instructor_scopes = {s for r in roles.values() if names.INSTRUCTORS in r.get("groups", []) for s in r["scopes"]}
+    assert f"access:services!service={names.GRADER_SERVICE}" in instructor_scopes
+    trainee_scopes = {s for r in roles.values() if names.TRAINEES in r.get("groups", []) for s in r["scopes"]}
+    assert not any(names.BOARD_SERVICE in s or names.GRADER_SERVICE in s for s in trainee_scopes)
+
+
+def test_every_server_has_the_exchange_and_none_the_class_folder(values, expected) -> None:
+    single = values["singleuser"]
+    assert single["extraEnv"]["COURSE_LIVE_URL"] == expected.spawner_environment["COURSE_LIVE_URL"]
+    assert single["extraEnv"]["COURSE_EXCHANGE"] == names.EXCHANGE_DIR
+    user_mounts = {m["mountPath"]: m for m in single["storage"]["extraVolumeMounts"]}
+    hub_mounts = {m["mountPath"]: m for m in values["hub"]["extraVolumeMounts"]}
+    assert names.EXCHANGE_DIR in user_mounts
+    assert names.CLASS_DIR in hub_mounts and names.CLASS_DIR not in user_mounts
+    # One shared volume holds both, in different folders.
+    assert user_mounts[names.EXCHANGE_DIR]["name"] == hub_mounts[names.CLASS_DIR]["name"]
+    assert user_mounts[names.EXCHANGE_DIR]["subPath"] != hub_mounts[names.CLASS_DIR]["subPath"]
+    for service in expected.services:
+        assert service["environment"]["COURSE_CLASS_DIR"] == names.CLASS_DIR
+
+
+def test_the_images_are_the_dockerfiles_targets_and_the_formgrader_the_graders(values) -> None:
+    dockerfile = (KUBE / "Dockerfile").read_text(encoding="utf-8")
+    for target in ("singleuser", "hub"):
+        assert f" AS {target}\n" in dockerfile
+        image = values[target]["image"]
+        assert f"--target {target} -t {image['name']}:{image['tag']} ." in dockerfile
+    # The roles' Jupyter configs and lessons the values point at are where the Dockerfile puts them.
+    assert "COURSE_PREFIX=/opt/course" in dockerfile
+    assert "/opt/course/etc/course-roles/" in values["hub"]["extraConfig"]["course-roles"]
+    formgrader = list(yaml.safe_load_all((KUBE / "formgrader.yaml").read_text(encoding="utf-8")))
+    env = {e["name"]: e.get("value") for e in formgrader[0]["spec"]["template"]["spec"]["containers"][0]["env"]}
+    assert env["JUPYTERHUB_SERVICE_NAME"] == names.GRADER_SERVICE
+    assert env["JUPYTERHUB_USER"] == names.GRADER_USER
+    assert env["COURSE_EXCHANGE"] == names.EXCHANGE_DIR
+    assert values["hub"]["services"][names.GRADER_SERVICE]["url"] == "http://course-formgrader:8888"
