@@ -221,4 +221,7 @@ def show_progress(root: Path | str | None = None) -> None:
         "<p><small>Points are the self-check scores of your saved answers; written reflections are "
         "marked later by your instructor and are not included.</small></p>"
     )
+    from .evaluation.trainee_view import evaluation_html  # pre/post per module and certificate status
+
+    parts.append(evaluation_html(course_root, progress))
     display(HTML("".join(parts)))

@@ -25,8 +25,8 @@ EXPORT_NAMES = ("follow-up-plan.md", "follow-up-plan.html")
 
 
 def plan_folders(exercise: FollowUpExercise, folder: Path | str) -> list[Path]:
-    """The answers folders searched for the saved plan, in order."""
-    folder, answers = Path(folder), DEFAULT_ANSWERS_DIR
+    """The answers folders searched for the saved plan, in order (absolute: a widget's store is often relative)."""
+    folder, answers = Path(folder).resolve(), DEFAULT_ANSWERS_DIR
     return [folder.parent / exercise.plan_assignment / answers, folder / answers,
             folder.parent / "notebooks" / answers, folder.parent.parent / "notebooks" / answers]
 

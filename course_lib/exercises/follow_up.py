@@ -45,6 +45,9 @@ class FollowUpWidget(ExerciseView):
         self.answer: dict[str, Any] = saved or empty_answer()
         if not self.answer["commitments"]:
             self._take_plan(folder)
+            if self.answer["commitments"]:
+                # Saved at once: the check, and the grader, review these commitments even before a first answer.
+                self.save(self.answer, "Your action plan's commitments are copied into this follow-up.")
         else:
             self.plan_source.value = "<p>Your review so far (your action plan's commitments):</p>"
         self._build()

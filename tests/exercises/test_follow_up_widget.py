@@ -73,3 +73,12 @@ def test_export_writes_a_printable_plan_with_the_trainees_text_escaped(tmp_path)
     assert "&lt;script&gt;alert(1)&lt;/script&gt; it worked" in page and "<script>" not in page
     assert "Yes, I do this now" in page and "Reviewed with" in page
     assert "Teach \\*the team\\*" in md_path.read_text(encoding="utf-8")
+
+
+def test_the_plan_is_found_from_the_notebooks_own_relative_answers_folder(tmp_path, monkeypatch):
+    """In a kernel the store is the relative folder "answers": its parent must still lead to ../action-plan."""
+    course_folders(tmp_path)
+    (tmp_path / "follow-up").mkdir()
+    monkeypatch.chdir(tmp_path / "follow-up")
+    widget = show("m9-follow-up")
+    assert "2 commitment(s)" in widget.plan_source.value
