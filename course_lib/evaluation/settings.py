@@ -14,7 +14,7 @@ from ..models import ContentError, describe_validation_error, find_content_file,
 from ..models.base import ExerciseId, Strict, Text, require_unique
 from ..models.choice import ChoiceExercise
 
-__all__ = ["EVALUATION_FILE", "EvaluationSettings", "ModuleItems", "load_evaluation"]
+__all__ = ["EVALUATION_FILE", "EvaluationSettings", "ModuleItems", "load_evaluation", "load_tests"]
 
 EVALUATION_FILE = "evaluation.yaml"
 
@@ -78,3 +78,11 @@ def load_evaluation() -> EvaluationSettings:
         raise ContentError(f"{path}: {describe_validation_error(exc)}") from None
     _check_against_tests(settings, str(path))
     return settings
+
+
+def load_tests(settings: EvaluationSettings) -> tuple[ChoiceExercise, ChoiceExercise]:
+    """The pre-test and the post-test that ``settings`` names (checked to be knowledge checks)."""
+    pre, post = load_exercise(settings.pre_test), load_exercise(settings.post_test)
+    if not isinstance(pre, ChoiceExercise) or not isinstance(post, ChoiceExercise):
+        raise ContentError(f"{EVALUATION_FILE}: the pre- and post-test must be choice exercises")
+    return pre, post

@@ -15,7 +15,7 @@ from typing import Any
 from ..models import ContentError, load_exercise
 from ..store import DEFAULT_ANSWERS_DIR, AnswerStore, CorruptAnswersError
 from .gain import trainee_gains
-from .settings import EvaluationSettings, load_evaluation
+from .settings import EvaluationSettings, load_evaluation, load_tests
 
 __all__ = ["certificate_status", "evaluation_html", "learning_rows"]
 
@@ -34,7 +34,7 @@ def _saved(root: Path, assignment: str, exercise_id: str) -> Any | None:
 
 def learning_rows(root: Path, settings: EvaluationSettings) -> list[tuple[str, str, str, str]]:
     """``(module, before, after, change)`` as text, per module."""
-    pre, post = load_exercise(settings.pre_test), load_exercise(settings.post_test)
+    pre, post = load_tests(settings)
     gains = trainee_gains(settings, pre, post, _saved(root, "pre-test", pre.id), _saved(root, "post-test", post.id))
 
     def pct(share: float | None) -> str:
