@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...models.brainstorm import BrainstormExercise
-from ...scoring.brainstorm import ItemVerdict, normalise, room_verdicts
+from ...scoring.brainstorm import normalise, room_verdicts
 from ..entries import ClassEntries
 from . import took_part
 
@@ -53,39 +53,48 @@ class BrainstormSummary:
     notes: tuple[str, ...]
 
 
-def derive(exercise: BrainstormExercise, answer: list[str]) -> tuple[tuple[ItemVerdict, str | None], ...]:
-    """(verdict, card key) per entry: the key is hashed once per file version, not on every refresh."""
-    return tuple((v, card_key(v.text) if normalise(v.text) else None) for v in room_verdicts(exercise, answer))
+def derive(exercise: BrainstormExercise, answer: list[str]) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """(card key, text, themes) of each distinct entry of one answer, computed once per file version.
+
+    Entries with no words get no card, and a trainee's repeated entry counts once (the first is kept).
+    """
+    cards: dict[str, tuple[str, str, tuple[str, ...]]] = {}
+    for verdict in room_verdicts(exercise, answer):
+        if normalise(verdict.text):
+            key = card_key(verdict.text)
+            cards.setdefault(key, (key, verdict.text, verdict.themes))
+    return tuple(cards.values())
 
 
 def summarise(exercise: BrainstormExercise, read: ClassEntries, folder: Any) -> BrainstormSummary:
     """Cards grouped by their first theme (most written first) and entries per theme; hidden cards left out."""
     hidden = folder.hidden(exercise.id)
     labels = [theme.label for theme in exercise.themes]
-    cards: dict[str, list[Any]] = {}  # key -> [text, themes, count, names]
-    theme_counts: Counter[str] = Counter()
+    cards: dict[str, list[Any]] = {}  # key -> [text, themes, names]
+    themes_written: dict[tuple[str, ...], int] = {}  # an entry's themes -> entries with them
     participants = 0
     for entry in read.entries:
         if not took_part(entry):
             continue
         participants += 1
-        mine: set[str] = set()  # one trainee's repeated entry counts once
-        for verdict, key in entry.derived:
-            if key is None or key in hidden or key in mine:
+        for key, text, themes in entry.derived:
+            if key in hidden:
                 continue
-            mine.add(key)
             card = cards.get(key)
             if card is None:
-                card = cards[key] = [verdict.text, verdict.themes, 0, []]
-            card[2] += 1
-            card[3].append(entry.name)
-            theme_counts.update(verdict.themes)
+                card = cards[key] = [text, themes, []]
+            card[2].append(entry.name)
+            themes_written[themes] = themes_written.get(themes, 0) + 1
     grouped: dict[str, list[Card]] = {label: [] for label in [*labels, NO_THEME]}
-    for key, (text, themes, count, names) in cards.items():
-        grouped[themes[0] if themes else NO_THEME].append(Card(key, text, count, tuple(names), tuple(themes)))
+    for key, (text, themes, names) in cards.items():
+        grouped[themes[0] if themes else NO_THEME].append(Card(key, text, len(names), tuple(names), themes))
     groups = tuple(
         ThemeGroup(label, tuple(sorted(found, key=lambda c: (-c.count, c.text.casefold()))))
         for label, found in grouped.items() if found
     )
+    theme_counts: Counter[str] = Counter()
+    for themes, count in themes_written.items():
+        for label in themes:
+            theme_counts[label] += count
     counts = tuple((label, theme_counts[label]) for label in labels)
     return BrainstormSummary(exercise, participants, groups, counts, hidden, read.notes)
