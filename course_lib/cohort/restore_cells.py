@@ -10,6 +10,13 @@ same restoring (nbgrader's own ``missing_cell_transform``: the cell comes back
 from the gradebook with a comment saying it was missing) but placed after the
 nearest earlier cell of the source notebook that the submission still has.
 
+It also puts back the ``grade`` and ``solution`` flags of every cell the
+gradebook knows (nbgrader restores source, ``locked`` and points but not
+these: a check cell a trainee marked "not graded" made nbgrader's checksum
+test fail and the whole submission with it), and drops the nbgrader metadata
+of a cell whose ``grade_id`` the gradebook does not know (a trainee's own
+cell, or a renamed check cell, which is then restored under its real id).
+
 Why restore at all: a widget exercise is scored from its answers file, so a
 trainee who deleted the check cell by mistake keeps the points the saved
 answers earn, on either grading path (executed or kernel-free), instead of 0.
@@ -36,6 +43,37 @@ class RestoreCheckCells(OverwriteCells):
         True,
         help="Put graded cells missing from a submission back (from the gradebook) before grading.",
     ).tag(config=True)
+
+    def preprocess(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
+        self._known: dict[str, set[str]] | None = None
+        return super().preprocess(nb, resources)
+
+    def preprocess_cell(self, cell: NotebookNode, resources: ResourcesDict, cell_index: int
+                        ) -> tuple[NotebookNode, ResourcesDict]:
+        meta = cell.metadata.get("nbgrader", {})
+        grade_id = meta.get("grade_id")
+        if grade_id is not None:
+            known = self._known_cells()
+            if grade_id not in known["source"]:
+                self.log.warning("Cell %s is not in the gradebook: graded as the trainee's own cell", grade_id)
+                del cell.metadata["nbgrader"]
+                return cell, resources
+            for flag in ("grade", "solution"):
+                should = grade_id in known[flag]
+                if bool(meta.get(flag)) != should:
+                    self.report_change(grade_id, flag, should, bool(meta.get(flag)))
+                    meta[flag] = should
+            if meta.get("grade") and "points" not in meta:
+                meta["points"] = 0.0  # OverwriteCells puts the gradebook's points here
+        return super().preprocess_cell(cell, resources, cell_index)
+
+    def _known_cells(self) -> dict[str, set[str]]:
+        if self._known is None:
+            source_nb = self.gradebook.find_notebook(self.notebook_id, self.assignment_id)
+            self._known = {"source": {c.name for c in source_nb.source_cells},
+                           "grade": {c.name for c in source_nb.grade_cells},
+                           "solution": {c.name for c in source_nb.solution_cells}}
+        return self._known
 
     def add_missing_grade_cells(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
         source_nb = self.gradebook.find_notebook(self.notebook_id, self.assignment_id)

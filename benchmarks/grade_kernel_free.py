@@ -1,0 +1,226 @@
+"""Benchmark: kernel-free ``course grade`` of a large synthetic cohort, against plain ``nbgrader autograde``.
+
+    .venv/bin/python benchmarks/grade_kernel_free.py --trainees 1000 --sample 20
+
+1. Builds a temporary course from this project (nbgrader_config.py and
+   solutions/), generates every assignment, and makes N synthetic trainees,
+   each with every assignment: the released notebook (hard-linked, it is
+   only read) and answers of a random quality (tests/synthetic.py) for each
+   widget exercise.
+2. Grades the whole cohort with ``course grade <every assignment>`` (kernel
+   free, feedback included) as the instructor runs it; reports wall time and
+   the peak resident memory of the command and all its workers together
+   (sampled from /proc every 0.2 s).
+3. In the same run, grades a sample of S trainees of one assignment with plain
+   ``nbgrader autograde`` (one process, kernels) in a copy: per-submission
+   cost side by side.
+4. Changes the answers of 50 submissions and runs ``course grade`` again:
+   only those are graded (incremental re-run), timed.
+5. Checks that the plain nbgrader run and ``course grade`` recorded the same
+   scores for the sample.
+
+Prints figures; asserts nothing about time. Goals (2 cores): 10,000 trainees
+in < 10 min and < 1 GB; >= 100x cheaper per submission than nbgrader
+autograde; incremental re-run of 50 submissions < 10 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import nbformat  # noqa: E402
+
+from course_lib.models import find_exercise_file, load_exercise  # noqa: E402
+from course_lib.store import AnswerStore  # noqa: E402
+from tests.synthetic import QUALITIES, answer_for  # noqa: E402
+
+
+def env() -> dict[str, str]:
+    bindir = str(Path(sys.executable).parent)
+    return {**os.environ, "PATH": bindir + os.pathsep + os.environ.get("PATH", "")}
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory (bytes) of ``pid`` and every descendant, from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry))
+        rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        total += rss.get(current, 0)
+        todo += children.get(current, [])
+    return total
+
+
+def run(args: list[str], cwd: Path) -> tuple[float, int, str]:
+    """Run a command; (wall seconds, peak RSS of its process tree, stdout). Fails loudly."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(args, cwd=cwd, env=env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = [0]
+
+    def sample() -> None:
+        while proc.poll() is None:
+            peak[0] = max(peak[0], tree_rss(proc.pid))
+            time.sleep(0.2)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    out, err = proc.communicate()
+    seconds = time.perf_counter() - started
+    sampler.join()
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(args)} failed ({proc.returncode}):\n{out[-3000:]}\n{err[-3000:]}")
+    return seconds, peak[0], out
+
+
+def graded_exercises(notebook: Path) -> list[str]:
+    nb = nbformat.read(notebook, as_version=4)
+    ids = [c.metadata.get("nbgrader", {}).get("grade_id", "") for c in nb.cells
+           if c.metadata.get("nbgrader", {}).get("grade")]
+    return [i for i in ids if find_exercise_file(i)]
+
+
+def build(course: Path, trainees: int, seed: int) -> list[str]:
+    shutil.copy(ROOT / "nbgrader_config.py", course / "nbgrader_config.py")
+    shutil.copytree(ROOT / "solutions", course / "solutions", ignore=shutil.ignore_patterns("answers", ".*"))
+    assignments = sorted(d.name for d in (course / "solutions").iterdir() if d.is_dir())
+    for assignment in assignments:
+        subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force"],
+                       cwd=course, env=env(), check=True, capture_output=True)
+    exercises = {a: {nb.name: graded_exercises(nb) for nb in (course / "exercises" / a).glob("*.ipynb")}
+                 for a in assignments}
+    loaded = {e: load_exercise(e) for a in exercises.values() for ids in a.values() for e in ids}
+    rng = random.Random(seed)
+    for n in range(trainees):
+        for assignment in assignments:
+            folder = course / "submitted" / f"t{n:05d}" / assignment
+            folder.mkdir(parents=True)
+            for name, ids in exercises[assignment].items():
+                os.link(course / "exercises" / assignment / name, folder / name)
+                store = AnswerStore(folder / "answers")
+                for exercise_id in ids:
+                    answer = answer_for(loaded[exercise_id], rng.choice(QUALITIES))
+                    if answer is not None:
+                        store.save(exercise_id, answer)
+    return assignments
+
+
+def scores(course: Path, assignment: str, students: set[str]) -> dict[tuple, float | None]:
+    from nbgrader.api import Gradebook
+
+    found = {}
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "customer-service") as gb:
+        for submission in gb.find_assignment(assignment).submissions:
+            if submission.student_id in students:
+                for notebook in submission.notebooks:
+                    for grade in notebook.grades:
+                        found[(submission.student_id, notebook.name, grade.name)] = grade.auto_score
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--trainees", type=int, default=200)
+    parser.add_argument("--sample", type=int, default=20, help="trainees graded by plain nbgrader autograde")
+    parser.add_argument("--changed", type=int, default=50, help="submissions changed before the re-run")
+    parser.add_argument("--no-feedback", action="store_true", help="grade without writing feedback pages")
+    parser.add_argument("--seed", type=int, default=12)
+    parser.add_argument("--keep", action="store_true")
+    args = parser.parse_args(argv)
+
+    print(f"machine: {os.cpu_count()} core(s); load before: {os.getloadavg()}")
+    tmp = Path(tempfile.mkdtemp(prefix="grade-kernel-free-"))
+    try:
+        course = tmp / "course"
+        course.mkdir()
+        started = time.perf_counter()
+        assignments = build(course, args.trainees, args.seed)
+        submissions = args.trainees * len(assignments)
+        print(f"built {args.trainees} trainees x {len(assignments)} assignments = {submissions} submissions "
+              f"in {time.perf_counter() - started:.0f} s ({', '.join(assignments)})")
+
+        sample_assignment = assignments[0]
+        plain = tmp / "plain"
+        plain.mkdir()
+        shutil.copy(course / "nbgrader_config.py", plain)
+        shutil.copytree(course / "solutions", plain / "solutions")
+        shutil.copytree(course / "exercises", plain / "exercises")
+        shutil.copy(course / "gradebook.db", plain / "gradebook.db")
+        sample = {f"t{n:05d}" for n in range(min(args.sample, args.trainees))}
+        for student in sample:
+            shutil.copytree(course / "submitted" / student / sample_assignment,
+                            plain / "submitted" / student / sample_assignment)
+
+        extra = ["--no-feedback"] if args.no_feedback else []
+        grade = [sys.executable, "-m", "course_lib.cli", "grade", *assignments, *extra]
+        wall, peak, out = run(grade, course)
+        print(out.split("Graded, with problems")[0].rstrip())
+        per = wall / submissions
+        print(f"course grade, kernel-free, {submissions} submissions{' (no feedback)' if extra else ''}: "
+              f"{wall:.1f} s wall ({per * 1000:.1f} ms per submission), peak RSS {peak / 2**20:.0f} MB "
+              f"(command + workers); load after: {os.getloadavg()}")
+
+        plain_wall, plain_peak, _ = run([sys.executable, "-m", "nbgrader", "autograde", sample_assignment], plain)
+        plain_per = plain_wall / len(sample)
+        print(f"plain nbgrader autograde, {len(sample)} submissions of {sample_assignment} (no feedback): "
+              f"{plain_wall:.1f} s ({plain_per * 1000:.0f} ms per submission, with nbgrader's ~4 s start)")
+        print(f"per submission: nbgrader autograde / course grade kernel-free = {plain_per / per:.0f}x "
+              "(goal >= 100x)")
+
+        a, b = scores(plain, sample_assignment, sample), scores(course, sample_assignment, sample)
+        differ = sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k))
+        print(f"sample scores identical to plain nbgrader: {not differ} ({len(a)} grades compared)")
+        for key in differ[:10]:
+            print(f"  differs: {key}: nbgrader {a.get(key)} vs course grade {b.get(key)}")
+
+        rng = random.Random(args.seed + 1)
+        folders = sorted((course / "submitted").glob("*/*"))
+        for folder in rng.sample(folders, min(args.changed, len(folders))):
+            store = AnswerStore(folder / "answers")
+            for notebook in folder.glob("*.ipynb"):
+                for exercise_id in graded_exercises(notebook):
+                    answer = answer_for(load_exercise(exercise_id), "good")
+                    if answer is not None:
+                        store.save(exercise_id, answer)
+        again, again_peak, out = run(grade, course)
+        print(out.splitlines()[0])
+        print(f"incremental re-run after {args.changed} changed submissions: {again:.1f} s "
+              f"(goal < 10 s), peak RSS {again_peak / 2**20:.0f} MB")
+        print(json.dumps({"trainees": args.trainees, "assignments": len(assignments), "submissions": submissions,
+                          "feedback": not extra, "wall_s": round(wall, 1), "ms_per_submission": round(per * 1000, 1),
+                          "peak_rss_mb": round(peak / 2**20), "nbgrader_ms_per_submission": round(plain_per * 1000),
+                          "ratio": round(plain_per / per), "incremental_s": round(again, 1),
+                          "sample_identical": not differ, "load_after": os.getloadavg()}))
+        return 1 if differ else 0
+    finally:
+        if args.keep:
+            print(f"kept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,263 @@
+"""Kernel-free grading gives the grades and feedback that executing the notebooks gives (issue 12).
+
+One synthetic cohort of module2 (two widget exercises and a hand-marked
+reflection) is graded twice by the real ``course grade``: with ``--execute``
+(every notebook runs in a confined kernel) and without (the assignment's
+auto-graded cells are all widget checks, so no kernel runs). Every gradebook
+score and every feedback page's text must agree. The kernel-free course also
+holds a fixture assignment with an ordinary auto-graded code cell, which must
+still be executed, and submissions that are broken in the ways a real
+exchange produces.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from course_lib.cohort.markers import fingerprint
+
+from ..nbgrader.course import cell_by_id, make_course, nbgrader, submit, submit_synthetic
+from .confined import course_cli, open_course
+
+pytestmark = pytest.mark.nbgrader
+
+ASSIGNMENT = "module2"
+CHECKS = ("m2-customers-classify", "m2-chain-check")
+EXTRA_CELL = "score = 100.0\nprint('Score: 5/5')\nscore"
+QUIZ = "quiz"  # fixture assignment: an auto-graded code cell that is not a widget check
+
+
+def _quiz_source(course: Path) -> None:
+    nb = nbformat.v4.new_notebook()
+    answer = nbformat.v4.new_code_cell("### BEGIN SOLUTION\nanswer = 42\n### END SOLUTION")
+    answer.metadata["nbgrader"] = {"solution": True, "grade": False, "locked": False, "grade_id": "q-answer",
+                                   "schema_version": 3}
+    test = nbformat.v4.new_code_cell("assert answer == 42")
+    test.metadata["nbgrader"] = {"solution": False, "grade": True, "locked": True, "grade_id": "q-test",
+                                 "points": 1, "schema_version": 3}
+    nb.cells = [answer, test]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    (course / "solutions" / QUIZ).mkdir()
+    nbformat.write(nb, course / "solutions" / QUIZ / f"{QUIZ}.ipynb")
+
+
+def _edit(folder: Path, change) -> None:
+    path = folder / f"{ASSIGNMENT}.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    change(nb)
+    nbformat.write(nb, path)
+
+
+def _cohort(course: Path) -> None:
+    """The same trainees in every copy: qualities, a corrupt file, and notebooks edited in harmful ways."""
+    for quality in ("good", "poor", "empty", "hostile"):
+        submit_synthetic(course, quality, ASSIGNMENT, quality, written=f"<b>{quality}</b> reflection")
+    corrupt = submit_synthetic(course, "corrupt", ASSIGNMENT, "good")
+    (corrupt / "answers" / f"{CHECKS[0]}.json").write_text('{"format": 1, "answer": [', encoding="utf-8")
+
+    deleted = submit_synthetic(course, "deleted", ASSIGNMENT, "good")
+    _edit(deleted, lambda nb: nb.cells.remove(cell_by_id(nb, CHECKS[0])))
+
+    def edit_locked(nb):
+        cell_by_id(nb, CHECKS[1]).source = "print('Score: 5/5')\n5.0"
+        cell_by_id(nb, "m2-setup").source = "check = lambda *a: 5.0"
+    _edit(submit_synthetic(course, "edited", ASSIGNMENT, "poor"), edit_locked)
+
+    def tamper(nb):
+        cell = cell_by_id(nb, CHECKS[0])
+        cell.metadata["nbgrader"].update(points=100, grade=False, locked=False)
+        cell_by_id(nb, CHECKS[1]).metadata["nbgrader"]["grade_id"] = "my-own-id"
+    _edit(submit_synthetic(course, "tampered", ASSIGNMENT, "poor"), tamper)
+
+    def extra(nb):
+        nb.cells.insert(len(nb.cells) - 1, nbformat.v4.new_code_cell(EXTRA_CELL))
+        nb.cells.insert(2, nbformat.v4.new_code_cell("import course_lib.grading as g\ng.grade_saved = None"))
+    _edit(submit_synthetic(course, "extra", ASSIGNMENT, "poor"), extra)
+
+
+@pytest.fixture(scope="module")
+def courses():
+    """Two identical course copies, graded with --execute and kernel-free; yields both and their outputs."""
+    for top in open_course():  # a folder sandbox users may enter, as on a server
+        base = top / "base"
+        base.mkdir()
+        yield from _graded(make_course(base))
+
+
+def _graded(base: Path):
+    _quiz_source(base)
+    nbgrader(base, "generate_assignment", ASSIGNMENT, "--force")
+    nbgrader(base, "generate_assignment", QUIZ, "--force")
+    _cohort(base)
+    executed, free = base.parent / "executed", base.parent / "free"
+    shutil.copytree(base, executed, symlinks=True)
+    shutil.copytree(base, free, symlinks=True)
+    _bad_input(free)
+    quiz_folder, nb = submit(free, "good", QUIZ)
+    cell_by_id(nb, "q-answer").source = "answer = 42"
+    nbformat.write(nb, quiz_folder / f"{QUIZ}.ipynb")
+    before = {p.name: fingerprint(p / ASSIGNMENT) for p in (free / "submitted").iterdir() if (p / ASSIGNMENT).is_dir()}
+    ran_executed = course_cli(executed, "grade", ASSIGNMENT, "--execute")
+    ran_free = course_cli(free, "grade", ASSIGNMENT, QUIZ)
+    yield {"executed": executed, "free": free, "ran_executed": ran_executed, "ran_free": ran_free,
+           "before": before}
+
+
+BAD = {
+    "no-notebook": "no notebook of the assignment (module2.ipynb) in the submission",
+    "not-json": "module2.ipynb is not a readable notebook",
+}
+
+
+def _bad_input(course: Path) -> None:
+    """Submissions only the kernel-free course has: each must be named, none may stop the others."""
+    folder = submit_synthetic(course, "no-notebook", ASSIGNMENT, "good")
+    (folder / f"{ASSIGNMENT}.ipynb").unlink()
+    folder = submit_synthetic(course, "not-json", ASSIGNMENT, "good")
+    (folder / f"{ASSIGNMENT}.ipynb").write_text('{"cells": [', encoding="utf-8")
+    folder = submit_synthetic(course, "two-notebooks", ASSIGNMENT, "good")
+    shutil.copy(folder / f"{ASSIGNMENT}.ipynb", folder / f"{ASSIGNMENT}-Copy1.ipynb")
+    folder = submit_synthetic(course, "linked-answers", ASSIGNMENT, "empty")
+    (folder / "answers").symlink_to(course / "submitted" / "good" / ASSIGNMENT / "answers")
+    folder = submit_synthetic(course, "answers-file", ASSIGNMENT, "empty")
+    (folder / "answers").write_text("not a folder", encoding="utf-8")
+
+
+def scores(course: Path, assignment: str = ASSIGNMENT) -> dict[tuple[str, str], tuple]:
+    """(trainee, cell) -> (auto score, score, needs manual grade, max score), from the gradebook."""
+    found = {}
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "customer-service") as gb:
+        for submission in gb.find_assignment(assignment).submissions:
+            for notebook in submission.notebooks:
+                for grade in notebook.grades:
+                    found[(submission.student_id, grade.name)] = (
+                        grade.auto_score, grade.score, grade.needs_manual_grade, grade.max_score)
+    return found
+
+
+def feedback_text(course: Path, student: str) -> str:
+    """The feedback page as a reader sees its graded parts: text only, without outputs of cells nobody grades."""
+    page = (course / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text(encoding="utf-8")
+    page = re.sub(r"<(script|style)\b.*?</\1>", "", page, flags=re.S)
+    text = html.unescape(re.sub(r"<[^>]+>", " ", page))
+    return " ".join(text.split())
+
+
+def graded_outputs(course: Path, student: str) -> dict[str, str]:
+    """Each graded cell's outputs in the autograded notebook (what Formgrader shows).
+
+    Without the execution count, which only an executed cell has.
+    """
+    nb = nbformat.read(course / "autograded" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+    outputs = {}
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade"):
+            shown = [{k: v for k, v in output.items() if k != "execution_count"} for output in cell.get("outputs", [])]
+            outputs[cell.metadata["nbgrader"]["grade_id"]] = json.dumps(shown, sort_keys=True)
+    return outputs
+
+
+STUDENTS = ("good", "poor", "empty", "hostile", "corrupt", "deleted", "edited", "tampered", "extra")
+
+
+def test_both_paths_finish_and_say_which_path_they_took(courses):
+    for name in ("ran_executed", "ran_free"):
+        ran = courses[name]
+        assert "Traceback" not in ran.stderr, ran.stderr
+    assert courses["ran_executed"].returncode == 0, courses["ran_executed"].stdout
+    assert f"{ASSIGNMENT}: executed in a kernel (--execute)" in courses["ran_executed"].stdout
+    out = courses["ran_free"].stdout
+    assert f"{ASSIGNMENT}: graded without a kernel (all 2 auto-graded cell(s) are widget checks" in out
+    assert f"{QUIZ}: executed in a kernel (auto-graded code that is not a widget check: {QUIZ}/q-test)" in out
+
+
+def test_every_score_is_the_same_on_both_paths(courses):
+    executed, free = scores(courses["executed"]), scores(courses["free"])
+    assert {s for s, _ in executed} == set(STUDENTS)
+    for key, value in executed.items():
+        assert free[key] == value, key
+    good = {cell: executed[("good", cell)][0] for cell in CHECKS}
+    assert all(points > 0 for points in good.values()), good
+
+
+def test_broken_notebooks_are_graded_from_the_answers_files(courses):
+    free = scores(courses["free"])
+    for student in ("deleted", "edited", "tampered", "extra"):
+        same_answers = "good" if student == "deleted" else "poor"
+        for cell in CHECKS:
+            assert free[(student, cell)] == free[(same_answers, cell)], (student, cell)
+    assert free[("tampered", CHECKS[0])][3] == 5.0  # points from the gradebook, not the trainee's 100
+    assert free[("corrupt", CHECKS[0])][0] == 0.0 and free[("corrupt", CHECKS[1])] == free[("good", CHECKS[1])]
+    assert free[("empty", CHECKS[0])][0] == 0.0
+
+
+# What an executed widget cell's output shows in feedback; a kernel-free notebook has no such output.
+WIDGET_NOTE = ("Interactive widget: open the notebook in JupyterLab to use it. Exercise answers you saved are "
+               "listed with their feedback below.")
+
+
+def test_feedback_and_autograded_notebooks_agree(courses):
+    for student in STUDENTS:
+        executed, free = feedback_text(courses["executed"], student), feedback_text(courses["free"], student)
+        assert WIDGET_NOTE not in free
+        # The only difference: the placeholder for the widget's own (ungraded) output cell.
+        assert free == " ".join(executed.replace(WIDGET_NOTE, " ").split()), student
+        assert graded_outputs(courses["free"], student) == graded_outputs(courses["executed"], student), student
+    hostile = (courses["free"] / "feedback" / "hostile" / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
+    assert "<script>alert" not in hostile
+
+
+def test_a_restored_check_cell_says_so(courses):
+    for course in (courses["executed"], courses["free"]):
+        nb = nbformat.read(course / "autograded" / "deleted" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
+        ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells]
+        assert ids.index(CHECKS[0]) == ids.index(f"{CHECKS[0]}-check-instructions") + 1  # back in its place
+        assert "was missing from the submission" in cell_by_id(nb, CHECKS[0]).source
+
+
+def test_the_fixture_with_ordinary_test_code_is_executed(courses):
+    assert scores(courses["free"], QUIZ)[("good", "q-test")][0] == 1.0
+
+
+def test_bad_input_is_named_and_the_rest_graded(courses):
+    out = courses["ran_free"].stdout
+    for student, reason in BAD.items():
+        assert f"  {student} / {ASSIGNMENT}: " in out and reason in out.split(f"{student} / {ASSIGNMENT}: ")[1], out
+    assert f"two-notebooks / {ASSIGNMENT}: not part of the assignment, not graded: {ASSIGNMENT}-Copy1.ipynb" in out
+    assert f"linked-answers / {ASSIGNMENT}: " in out and "not copied (links" in out.split("linked-answers")[1]
+    assert "answers-file / module2: " in out
+    free = scores(courses["free"])
+    assert free[("two-notebooks", CHECKS[0])] == free[("good", CHECKS[0])]
+    assert all(free[("linked-answers", cell)][0] == 0.0 for cell in CHECKS)  # another trainee's answers: refused
+    assert all(free[("answers-file", cell)][0] == 0.0 for cell in CHECKS)
+    assert f"failed {len(BAD)};" in out
+    after = {p.name: fingerprint(p / ASSIGNMENT) for p in (courses["free"] / "submitted").iterdir()
+             if (p / ASSIGNMENT).is_dir()}
+    assert after == courses["before"]  # nothing a trainee submitted was changed
+
+
+def test_a_rerun_grades_only_what_changed_and_everything_after_a_source_change(courses):
+    free = courses["free"]
+    again = course_cli(free, "grade", ASSIGNMENT)
+    graded = len(STUDENTS) + 3  # the bad submissions that failed are tried again
+    assert f"Graded 0 submission(s), skipped {graded}" in again.stdout, again.stdout
+
+    answers = free / "submitted" / "empty" / ASSIGNMENT / "answers"
+    good = free / "submitted" / "good" / ASSIGNMENT / "answers"
+    shutil.copytree(good, answers)
+    late = course_cli(free, "grade", ASSIGNMENT)
+    assert f"Graded 1 submission(s), skipped {graded - 1}" in late.stdout, late.stdout
+    assert scores(free)[("empty", CHECKS[0])] == scores(free)[("good", CHECKS[0])]
+
+    source = free / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
+    source.write_text(source.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    changed = course_cli(free, "grade", ASSIGNMENT)
+    assert f"Graded {graded} submission(s), skipped 0" in changed.stdout, changed.stdout
