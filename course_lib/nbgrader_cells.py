@@ -14,20 +14,26 @@ from typing import Any
 
 from .models import exercise_ids
 
-__all__ = ["graded_exercise_id"]
+__all__ = ["graded_exercise_id", "names_exercise"]
+
+
+def names_exercise(grade_id: object, known: Collection[str] | None = None) -> bool:
+    """Whether ``grade_id`` (a cell's ``grade_id``, or a gradebook cell's name) is the id of a course exercise.
+
+    ``known`` is the set of exercise ids to accept; by default every exercise
+    on the content path (pass it when asking about many cells at once).
+    """
+    return isinstance(grade_id, str) and grade_id in (exercise_ids() if known is None else known)
 
 
 def graded_exercise_id(cell: Mapping[str, Any], known: Collection[str] | None = None) -> str | None:
     """The exercise a check cell scores, or None for any other cell.
 
-    ``cell`` is a notebook cell (an ``nbformat`` node or the plain JSON dict).
-    ``known`` is the set of exercise ids to accept; by default every exercise
-    on the content path (pass it when asking about many cells at once).
+    ``cell`` is a notebook cell (an ``nbformat`` node or the plain JSON dict);
+    ``known`` as for :func:`names_exercise`.
     """
     meta = cell.get("metadata", {}).get("nbgrader", {})
     grade_id = meta.get("grade_id")
-    if cell.get("cell_type") != "code" or not meta.get("grade") or not isinstance(grade_id, str):
+    if cell.get("cell_type") != "code" or not meta.get("grade") or not names_exercise(grade_id, known):
         return None
-    if known is None:
-        known = exercise_ids()
-    return grade_id if grade_id in known else None
+    return grade_id

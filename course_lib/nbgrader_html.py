@@ -59,10 +59,11 @@ def points(value: Any) -> str:
 
 
 def _label(cell: NotebookNode, heading: str) -> str:
-    from .models import find_exercise_file, load_exercise
+    from .models import load_exercise
+    from .nbgrader_cells import names_exercise
 
     grade_id = cell.metadata["nbgrader"].get("grade_id", "")
-    if find_exercise_file(grade_id) is not None:
+    if names_exercise(grade_id):
         return load_exercise(grade_id).title
     return heading or grade_id
 
