@@ -24,9 +24,11 @@ import textwrap
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
@@ -106,7 +108,7 @@ class BoardHub:
         key = f"{user} {' '.join(scopes)}"
         if key not in self._tokens:
             body = {"note": "board test", "expires_in": 3600, **({"scopes": scopes} if scopes else {})}
-            status, reply = self.api("POST", f"users/{user}/tokens", body)
+            status, reply = self.api("POST", f"users/{quote(user, safe='')}/tokens", body)
             assert status == 201, f"the hub refused a token for {user}: {status}\n{self.log_text()}"
             self._tokens[key] = reply["token"]
         return self._tokens[key]
@@ -130,8 +132,10 @@ class BoardHub:
         raise AssertionError(f"no service process {module} under the hub (pid {self.pid})")
 
 
-def _config(work: Path, ports: dict[str, int], password: str, admin_token: str, class_dir: Path) -> str:
-    users = [*TRAINEES, FACILITATOR, INSTRUCTOR]
+def _config(work: Path, ports: dict[str, int], password: str, admin_token: str, class_dir: Path,
+            extra_users: int = 0) -> str:
+    trainees = [*TRAINEES, *(f"t{n:04d}" for n in range(1, extra_users + 1))]
+    users = [*trainees, FACILITATOR, INSTRUCTOR]
     return textwrap.dedent(f"""
         import sys
         sys.path.insert(0, {str(REPO)!r})
@@ -152,7 +156,7 @@ def _config(work: Path, ports: dict[str, int], password: str, admin_token: str, 
         c.SharedPasswordAuthenticator.user_password = {password!r}
         c.Authenticator.allowed_users = set({users!r})
         c.JupyterHub.load_groups = {{
-            names.TRAINEES: {{"users": {list(TRAINEES)!r}}},
+            names.TRAINEES: {{"users": {trainees!r}}},
             names.FACILITATORS: {{"users": [{FACILITATOR!r}]}},
             names.INSTRUCTORS: {{"users": [{INSTRUCTOR!r}]}},
         }}
@@ -161,23 +165,23 @@ def _config(work: Path, ports: dict[str, int], password: str, admin_token: str, 
         c.JupyterHub.services = [*live.services, {{"name": {ADMIN_SERVICE!r}, "api_token": {admin_token!r}}}]
         c.JupyterHub.load_roles = merge_roles(live.roles, [{{
             "name": "board-test-admin", "services": [{ADMIN_SERVICE!r}],
-            "scopes": ["admin:users", "tokens", "list:services", "read:services", "list:groups", "read:groups"],
+            "scopes": ["admin:users", "tokens", "list:services", "read:services", "admin:groups"],
         }}])
         c.Spawner.environment = live.spawner_environment
         """)
 
 
-@pytest.fixture(scope="module")
-def board_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BoardHub]:
-    """The hub, started once per test module; stopped (with its services and proxy) afterwards."""
-    _require(CHP.exists(), "configurable-http-proxy (npm ci --prefix deploy)")
-    _require(shutil.which("node") is not None, "node")
-    work = tmp_path_factory.mktemp("board-hub")
+@contextmanager
+def running_board_hub(work: Path, extra_users: int = 0) -> Iterator[BoardHub]:
+    """Start the hub in ``work`` (config, state, class folder) and stop it, its services and proxy, afterwards.
+
+    ``extra_users``: trainees ``t0001``... besides the named ones (for the benchmark).
+    """
     class_dir = work / "class"
     ports = {name: free_port() for name in ("public", "hub", "proxy_api", "board", "live")}
     password, admin_token = secrets.token_urlsafe(16), secrets.token_hex(32)
     config = work / "jupyterhub_config.py"
-    config.write_text(_config(work, ports, password, admin_token, class_dir), encoding="utf-8")
+    config.write_text(_config(work, ports, password, admin_token, class_dir, extra_users), encoding="utf-8")
     url = f"http://127.0.0.1:{ports['public']}"
     live_direct = f"http://127.0.0.1:{ports['live']}/services/{names.LIVE_SERVICE}/api/answers"
 
@@ -204,3 +208,12 @@ def board_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BoardHub]:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             pass  # running_server kills it
+
+
+@pytest.fixture(scope="module")
+def board_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BoardHub]:
+    """The hub, started once per test module; stopped (with its services and proxy) afterwards."""
+    _require(CHP.exists(), "configurable-http-proxy (npm ci --prefix deploy)")
+    _require(shutil.which("node") is not None, "node")
+    with running_board_hub(tmp_path_factory.mktemp("board-hub")) as hub:
+        yield hub

@@ -18,10 +18,12 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
 from course_lib import show
+from course_lib.live.config import sanitize_trainee_id
 from course_lib.live.hub_publish import publish_to_hub
 from course_lib.live.publish import PublishError
 from deploy import course_server as names
@@ -50,7 +52,7 @@ def as_trainee(board_hub: BoardHub, monkeypatch: pytest.MonkeyPatch, tmp_path: P
         monkeypatch.setenv("COURSE_CLASS_DIR", str(tmp_path / "local-class"))  # must stay unused in hub mode
         for name in ("COURSE_TRAINEE_ID", "COURSE_TRAINEE_NAME", "COURSE_PUBLISH", "JPY_SESSION_NAME"):
             monkeypatch.delenv(name, raising=False)
-        return tmp_path / user / "notebooks" / "answers"
+        return tmp_path / sanitize_trainee_id(user) / "notebooks" / "answers"
 
     return switch
 
@@ -224,6 +226,24 @@ def test_no_trainee_can_read_the_class_folder(board_hub: BoardHub, as_trainee) -
         for command in (["ls", str(folder)], ["cat", str(entry_file)]):
             result = subprocess.run(command, user="nobody", capture_output=True, text=True, check=False)
             assert result.returncode != 0 and "Permission denied" in result.stderr, command
+
+
+def test_an_unusual_hub_name_gets_a_safe_file_and_is_shown_as_text(board_hub: BoardHub, as_trainee) -> None:
+    name = "zoë <i>o'neil ..x"  # unicode, spaces, markup and dots (a '/' the hub refuses in a name)
+    status, _ = board_hub.api("POST", f"users/{quote(name, safe='')}")
+    assert status == 201, board_hub.log_text()
+    status, _ = board_hub.api("POST", f"groups/{names.TRAINEES}/users", {"users": [name]})
+    assert status == 200
+    show(ACTIVITY, as_trainee(name)).entry.value = "Repeat the customer's words back to them"
+    files = [p for p in (board_hub.class_dir / ACTIVITY).iterdir() if p.name.startswith("zo")]
+    assert [p.name for p in files] == [f"{sanitize_trainee_id(name)}.json"]
+    assert json.loads(files[0].read_text(encoding="utf-8"))["name"] == name
+    token = board_hub.token_for(FACILITATOR, scopes=[])
+    request = urllib.request.Request(f"{board_hub.board_url}fragment?activity={ACTIVITY}&names=1",
+                                     headers={"Authorization": f"token {token}"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        page = response.read().decode()
+    assert "zoë &lt;i&gt;o&#x27;neil ..x" in page and "<i>" not in page
 
 
 def test_board_service_down_keeps_the_answer_and_says_so(board_hub: BoardHub, as_trainee) -> None:
