@@ -11,6 +11,7 @@ import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 
+from course_lib.live.publish import LESSON_FOLDER
 from deploy.course_server import FACILITATORS, INSTRUCTORS
 from deploy.server_layout import Layout
 
@@ -34,12 +35,16 @@ def set_role_environment(spawner, where: Layout) -> None:
 
 
 def copy_lessons(username: str, where: Layout) -> None:
-    """Copy the installed lessons into the user's ``~/lessons`` the first time (theirs to edit after).
+    """Copy the installed lessons into the user's ``~/notebooks`` the first time (theirs to edit after).
+
+    The folder must be called ``notebooks`` (``course_lib.live.publish.LESSON_FOLDER``): lesson answers
+    are published to the live board only from there, and the graded brainstorm finds the lesson's
+    entries in ``notebooks/answers``.
 
     The copy runs as the user (``runuser``), not as the hub's root: a link the user put in their
     own home can then lead nowhere they could not write anyway.
     """
-    target = Path(pwd.getpwnam(username).pw_dir) / "lessons"
+    target = Path(pwd.getpwnam(username).pw_dir) / LESSON_FOLDER
     if os.path.lexists(target) or not where.lessons.is_dir():
         return
     subprocess.run(["runuser", "-u", username, "--", "cp", "-R", "--no-preserve=mode,ownership",

@@ -74,7 +74,7 @@ class Layout:
 
     @property
     def lessons(self) -> Path:
-        """The lessons as installed (read-only); each user's server gets a copy in ~/lessons."""
+        """The lessons as installed (read-only); each user's server gets a copy in ~/notebooks."""
         return self.prefix / "share" / "customer-service-course" / "lessons"
 
     @property

@@ -80,7 +80,7 @@ def write_role_configs(where: Layout) -> None:
 
 
 def install_lessons(where: Layout, repo: Path) -> None:
-    """The lessons (notebooks/) as installed: the hub copies them into each user's ~/lessons once."""
+    """The lessons (notebooks/) as installed: the hub copies them into each user's ~/notebooks once."""
     shutil.copytree(repo / "notebooks", where.lessons, dirs_exist_ok=True,
                     ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints", "answers"))
     for folder, _dirs, files in os.walk(where.lessons):
