@@ -274,6 +274,10 @@ def make_app(folder: Path | None = None, refresh_seconds: float | None = None) -
 
 
 def main() -> None:
+    # matplotlib's first import takes about a second: pay it at start, not on the facilitator's first view.
+    import matplotlib.backends.backend_agg  # noqa: F401
+    import matplotlib.figure  # noqa: F401
+
     serve(make_app(), "live-board")
 
 
