@@ -5,18 +5,18 @@ Each type's ``render`` piece in :mod:`course_lib.types` names one of the
 projector) -> (html, png or None, chart alt text)``.
 
 Every piece of trainee or content text goes through ``html.escape``. Charts
-use matplotlib's object-oriented API (``Figure`` + Agg canvas, no pyplot state)
-and are cached by their data, so an unchanged room costs nothing to redraw.
+come from :mod:`course_lib.live.bar_chart` (a kept figure redrawn with new
+counts; the same data is not drawn twice).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from html import escape
 
-from ..figures import figure_png, png_data_uri, whole_number_ticks
+from ..figures import png_data_uri
 from ..types import exercise_type
+from .bar_chart import bar_chart_png
 from .summaries import OtherSummary, Summary
 from .summaries.brainstorm import BrainstormSummary
 from .summaries.choice import ChoiceSummary
@@ -60,34 +60,6 @@ class Rendered:
     chart: bytes | None
     notes_html: str
     chart_alt: str = ""  # the chart's numbers as text, for a screen reader
-
-
-@lru_cache(maxsize=64)
-def bar_chart_png(title: str, labels: tuple[str, ...], counts: tuple[int, ...], projector: bool = False) -> bytes:
-    """A horizontal bar chart as PNG bytes (cached: same data, same picture)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    size = 16 if projector else 10
-    height = max(2.0, 0.45 * len(labels) + 1.0) * (1.4 if projector else 1.0)
-    figure = Figure(figsize=(9 if projector else 7, height), dpi=80)  # sharp enough; 36% fewer pixels
-    FigureCanvasAgg(figure)
-    axes = figure.add_subplot()
-    positions = list(range(len(labels)))
-    axes.barh(positions, counts, color="#1f3f7a" if projector else "#2a5db0")
-    axes.set_yticks(positions, labels=list(labels), fontsize=size)
-    axes.invert_yaxis()  # first label at the top, as in the content file
-    axes.set_title(title, fontsize=size + 2)
-    axes.tick_params(axis="x", labelsize=size)
-    whole_number_ticks(axes.xaxis)
-    for position, count in zip(positions, counts, strict=True):
-        axes.text(count, position, f" {count}", va="center", fontsize=size)
-    axes.spines[["top", "right"]].set_visible(False)
-    # Fixed margins instead of tight_layout(): a third of the refresh time went into measuring text.
-    longest = max((len(label) for label in labels), default=10)
-    figure.subplots_adjust(left=min(0.5, 0.06 + 0.011 * longest * size / 10), right=0.94,
-                           top=1 - 0.5 / height, bottom=0.35 / height * (1.4 if projector else 1.0))
-    return figure_png(figure)
 
 
 def chart_img(png: bytes, alt: str) -> str:
