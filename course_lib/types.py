@@ -28,8 +28,11 @@ How to add a type ``t``
 -----------------------
 In this package: write ``models/t.py``, ``scoring/t.py`` and
 ``exercises/t.py`` (and, if the board should show more than a head count,
-``live/summaries/t.py`` plus a render function), then add one line to
-:data:`BUILTIN_TYPES` below.
+``live/summaries/t.py`` plus a ``render_t`` in ``live/render.py``), then add
+one line to :data:`BUILTIN_TYPES` below and regenerate the shipped schema
+(``course schema --builtin -o course_lib/content/schema/exercise.schema.json``).
+README's ARCHITECTURE section walks through it; ``tests/types/`` is a worked
+example from outside the package, graded by the real nbgrader.
 
 From another package (a plug-in, or a test folder on ``sys.path``): create
 an :class:`ExerciseType` and either
@@ -42,7 +45,8 @@ an :class:`ExerciseType` and either
 
   which every process (the kernel, ``nbgrader autograde``, the board) finds
   on its own; or
-* call :func:`register` in the running process (enough for a script).
+* call :func:`register` in the running process (enough for a script; the
+  kernel and ``nbgrader autograde`` are other processes and do not see it).
 
 An unknown type is an :class:`UnknownTypeError`; content loading turns it into
 an error naming the content file.
