@@ -27,6 +27,10 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers only (the commands import lazily)
+    from .cohort.gradebook import Cohort, CourseSettings
 
 __all__ = ["build_parser", "main"]
 
@@ -229,7 +233,7 @@ def _trainee_config(args: argparse.Namespace, extra: list[str]) -> int:
     return 0
 
 
-def _cohort(args: argparse.Namespace, extra: list[str]):
+def _cohort(args: argparse.Namespace, extra: list[str]) -> tuple[CourseSettings, Cohort]:
     from .cohort.gradebook import course_settings, read_cohort
 
     settings = course_settings(args.course_dir, extra)

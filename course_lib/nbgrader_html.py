@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -148,7 +149,7 @@ class CourseFeedbackExporter(HTMLExporter):
         help="Name shown above each feedback page, e.g. the organisation running the course.",
     ).tag(config=True)
 
-    def default_filters(self):
+    def default_filters(self) -> Iterator[tuple[str, Callable[..., Any]]]:
         yield from super().default_filters()
         yield ("clean_lesson_html", clean_lesson_html)
         yield ("clean_answer_html", clean_answer_html)

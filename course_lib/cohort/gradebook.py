@@ -13,6 +13,7 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 __all__ = ["Cohort", "CourseSettings", "Exercise", "Trainee", "course_settings", "read_cohort"]
 
@@ -112,7 +113,7 @@ def course_settings(course_dir: Path | str, argv: Sequence[str] = ()) -> CourseS
         os.chdir(before)
 
 
-def _score(grade) -> float | None:
+def _score(grade: Any) -> float | None:  # an nbgrader.api.Grade (nbgrader is untyped)
     if grade.manual_score is not None:
         return float(grade.score)
     if grade.auto_score is None or grade.needs_manual_grade:
