@@ -113,18 +113,28 @@ def build(course: Path, trainees: int, seed: int) -> list[str]:
     exercises = {a: {nb.name: graded_exercises(nb) for nb in (course / "exercises" / a).glob("*.ipynb")}
                  for a in assignments}
     loaded = {e: load_exercise(e) for a in exercises.values() for ids in a.values() for e in ids}
+    # One answers folder per assignment and quality, written once through the answer store; each trainee's
+    # submission links to one of them (chosen at random), as building 80,000 folders file by file took hours.
+    templates = course / "answer-templates"
+    for assignment in assignments:
+        for quality in QUALITIES:
+            store = AnswerStore(templates / assignment / quality)
+            (templates / assignment / quality).mkdir(parents=True, exist_ok=True)
+            for ids in exercises[assignment].values():
+                for exercise_id in ids:
+                    answer = answer_for(loaded[exercise_id], quality)
+                    if answer is not None:
+                        store.save(exercise_id, answer)
     rng = random.Random(seed)
     for n in range(trainees):
         for assignment in assignments:
             folder = course / "submitted" / f"t{n:05d}" / assignment
-            folder.mkdir(parents=True)
-            for name, ids in exercises[assignment].items():
+            (folder / "answers").mkdir(parents=True)
+            for name in exercises[assignment]:
                 os.link(course / "exercises" / assignment / name, folder / name)
-                store = AnswerStore(folder / "answers")
-                for exercise_id in ids:
-                    answer = answer_for(loaded[exercise_id], rng.choice(QUALITIES))
-                    if answer is not None:
-                        store.save(exercise_id, answer)
+            source = templates / assignment / rng.choice(QUALITIES)
+            for answers in source.glob("*.json"):
+                os.link(answers, folder / "answers" / answers.name)
     return assignments
 
 
@@ -199,6 +209,8 @@ def main(argv: list[str] | None = None) -> int:
         rng = random.Random(args.seed + 1)
         folders = sorted((course / "submitted").glob("*/*"))
         for folder in rng.sample(folders, min(args.changed, len(folders))):
+            for linked in (folder / "answers").glob("*.json"):
+                linked.unlink()  # a link to the shared template: replace, never write through it
             store = AnswerStore(folder / "answers")
             for notebook in folder.glob("*.ipynb"):
                 for exercise_id in graded_exercises(notebook):

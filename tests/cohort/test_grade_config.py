@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
 import nbformat
 import pytest
 
 from course_lib.cohort.grade import GradingRefused, grade_cohort
-from course_lib.cohort.markers import fingerprint, is_marked, mark_graded
+from course_lib.cohort.markers import course_inputs, fingerprint, is_marked, mark_graded
 from course_lib.cohort.nbgrader_adapter import check_nbgrader
 from course_lib.store import AnswerStore
 from tests.synthetic import GOOD_BRAINSTORM
@@ -68,9 +70,26 @@ def test_copy_mode_says_plainly_that_code_ran_as_the_instructor():
         AnswerStore(folder / "answers").save("m1-brainstorm", GOOD_BRAINSTORM)
         nb.cells.insert(1, nbformat.v4.new_code_cell("open('left-behind.txt', 'w').write('x')"))
         nbformat.write(nb, folder / "module1.ipynb")
-        done = course_cli(course, "grade", "module1", "--ConfinedExecute.confine=copy")
+        done = course_cli(course, "grade", "module1", "--execute", "--ConfinedExecute.confine=copy")
         assert done.returncode == 0, done.stdout + done.stderr
         assert "WARNING: trainees' code ran as your own user" in done.stdout
         assert "Grade untrusted cohorts on the server as root" in done.stdout
         assert score(course, "ann") == 5.0
         assert not (course / "autograded" / "ann" / "module1" / "left-behind.txt").exists()  # a throw-away copy
+
+
+def test_a_marker_also_records_the_course_inputs_and_survives_a_touch(tmp_path):
+    submission, graded = tmp_path / "submitted", tmp_path / "autograded"
+    graded.mkdir()
+    AnswerStore(submission / "answers").save("m1-brainstorm", ["listen"])
+    source = tmp_path / "solutions"
+    source.mkdir()
+    (source / "module1.ipynb").write_text("{}", encoding="utf-8")
+    inputs = course_inputs([source])
+    mark_graded(graded, submission, inputs)
+    assert is_marked(graded, submission, inputs)
+    answers = submission / "answers" / "m1-brainstorm.json"
+    os.utime(answers, ns=(0, 0))  # same content, other time: compared by hash, still graded
+    assert is_marked(graded, submission, inputs)
+    (source / "module1.ipynb").write_text("{ }", encoding="utf-8")
+    assert not is_marked(graded, submission, course_inputs([source]))  # the source changed: grade again

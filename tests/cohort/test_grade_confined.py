@@ -120,7 +120,7 @@ def alone(content_dir):
         generate(course)
         add_trainee(course, "ann", ANN)
         add_trainee(course, "bob", BOB)
-        done = course_cli(course, "grade", "module1", env={"COURSE_CONTENT_PATH": str(content_dir)})
+        done = course_cli(course, "grade", "module1", "--execute", env={"COURSE_CONTENT_PATH": str(content_dir)})
         assert done.returncode == 0, done.stdout + done.stderr
         return {name: score(course, name) for name in ("ann", "bob")}
 
@@ -138,8 +138,8 @@ def cohort(content_dir, alone):
         for name, cell in hostile_cells(course, content_file, proof).items():
             add_trainee(course, name, BOB, cell)
         ann_answers = (course / "submitted" / "ann" / "module1" / "answers" / "m1-brainstorm.json").read_bytes()
-        done = course_cli(course, "grade", "module1", "--workers", "2", f"--ConfinedExecute.uid_base={base}",
-                          env={"COURSE_CONTENT_PATH": str(content_dir)})
+        done = course_cli(course, "grade", "module1", "--execute", "--workers", "2",
+                          f"--ConfinedExecute.uid_base={base}", env={"COURSE_CONTENT_PATH": str(content_dir)})
         time.sleep(4)  # longer than the detached child sleeps: had it survived, it would have acted by now
         yield {
             "course": course, "done": done, "base": base, "proof": proof, "content_file": content_file,

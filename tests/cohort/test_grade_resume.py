@@ -71,7 +71,8 @@ def assert_graded_exactly_once(course: Path) -> None:
 
 def test_a_sigkilled_run_then_a_rerun_grades_every_submission_once(course):
     base = uid_base()
-    run = course_cli(course, "grade", "module1", "--workers", "2", f"--ConfinedExecute.uid_base={base}",
+    run = course_cli(course, "grade", "module1", "--execute", "--workers", "2",
+                     f"--ConfinedExecute.uid_base={base}",
                      wait=False, start_new_session=True)
     wait_for(lambda: markers(course) or run.poll() is not None)
     os.killpg(run.pid, signal.SIGKILL)  # the whole command: parent and workers, mid-way
@@ -81,7 +82,7 @@ def test_a_sigkilled_run_then_a_rerun_grades_every_submission_once(course):
     # The kernels die with their workers (parent-death signal and PID namespace).
     wait_for(lambda: not leftover_sandbox_processes(base), 30)
 
-    rerun = course_cli(course, "grade", "module1", f"--ConfinedExecute.uid_base={base}")
+    rerun = course_cli(course, "grade", "module1", "--execute", f"--ConfinedExecute.uid_base={base}")
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
     regraded = len(ANSWERS) - done_before
     assert f"Graded {regraded} submission(s), skipped {done_before} already graded" in rerun.stdout
@@ -90,7 +91,8 @@ def test_a_sigkilled_run_then_a_rerun_grades_every_submission_once(course):
 
 def test_sigterm_stops_cleanly_with_a_summary_and_a_rerun_finishes(course):
     base = uid_base()
-    run = course_cli(course, "grade", "module1", "--workers", "2", f"--ConfinedExecute.uid_base={base}",
+    run = course_cli(course, "grade", "module1", "--execute", "--workers", "2",
+                     f"--ConfinedExecute.uid_base={base}",
                      wait=False)
     wait_for(lambda: markers(course) or run.poll() is not None)
     run.send_signal(signal.SIGTERM)
@@ -102,16 +104,16 @@ def test_sigterm_stops_cleanly_with_a_summary_and_a_rerun_finishes(course):
     assert not [p for p in Path(tempfile.gettempdir()).glob("course-sandbox-*")
                 if base <= int(p.name.split("-")[2]) < base + UID_SPAN]  # workspaces gone
 
-    rerun = course_cli(course, "grade", "module1", f"--ConfinedExecute.uid_base={base}")
+    rerun = course_cli(course, "grade", "module1", "--execute", f"--ConfinedExecute.uid_base={base}")
     assert rerun.returncode == 0, rerun.stdout + rerun.stderr
     assert_graded_exactly_once(course)
 
 
 def test_an_autograded_folder_without_its_marker_is_graded_again(course):
-    first = course_cli(course, "grade", "module1", "--student", "t0")
+    first = course_cli(course, "grade", "module1", "--execute", "--student", "t0")
     assert first.returncode == 0, first.stdout + first.stderr
     (course / "autograded" / "t0" / "module1" / MARKER).unlink()  # as if killed before the grades were saved
-    again = course_cli(course, "grade", "module1", "--student", "t0")
+    again = course_cli(course, "grade", "module1", "--execute", "--student", "t0")
     assert "Graded 1 submission(s), skipped 0" in again.stdout, again.stdout
-    then = course_cli(course, "grade", "module1", "--student", "t0")
+    then = course_cli(course, "grade", "module1", "--execute", "--student", "t0")
     assert "Graded 0 submission(s), skipped 1" in then.stdout, then.stdout

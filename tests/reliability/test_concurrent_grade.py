@@ -25,10 +25,10 @@ N = len(ANSWERS)
 @needs_root()
 def test_a_second_run_waits_for_the_first_and_grades_nothing_twice(course):  # noqa: F811
     lock = course / COURSE_LOCK_NAME
-    first = course_cli(course, "grade", "module1", "--workers", "2", f"--ConfinedExecute.uid_base={uid_base()}",
-                       wait=False)
+    first = course_cli(course, "grade", "module1", "--execute", "--workers", "2",
+                       f"--ConfinedExecute.uid_base={uid_base()}", wait=False)
     wait_for(lambda: lock.exists() and lock.read_text().strip() == str(first.pid) or first.poll() is not None)
-    second = course_cli(course, "grade", "module1", f"--ConfinedExecute.uid_base={uid_base()}", wait=False)
+    second = course_cli(course, "grade", "module1", "--execute", f"--ConfinedExecute.uid_base={uid_base()}", wait=False)
     out1, err1 = first.communicate(timeout=600)
     out2, err2 = second.communicate(timeout=600)
     assert first.returncode == 0 and second.returncode == 0, out1 + err1 + out2 + err2
