@@ -30,6 +30,7 @@ import sys
 from pathlib import Path
 
 from course_lib.cohort.trainee_config import write_trainee_config
+from course_lib.store import DEFAULT_ANSWERS_DIR
 from deploy.course_server import COURSE_ID
 from deploy.server_layout import Layout, layout
 
@@ -82,7 +83,7 @@ def write_role_configs(where: Layout) -> None:
 def install_lessons(where: Layout, repo: Path) -> None:
     """The lessons (notebooks/) as installed: the hub copies them into each user's ~/notebooks once."""
     shutil.copytree(repo / "notebooks", where.lessons, dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints", "answers"))
+                    ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints", DEFAULT_ANSWERS_DIR))
     for folder, _dirs, files in os.walk(where.lessons):
         os.chmod(folder, 0o755)
         for name in files:
@@ -103,7 +104,7 @@ def ensure_grader(where: Layout, repo: Path) -> Path:
             source = repo / name
             if source.is_dir():
                 shutil.copytree(source, course / name, ignore=shutil.ignore_patterns(
-                    "__pycache__", ".ipynb_checkpoints", "answers"))
+                    "__pycache__", ".ipynb_checkpoints", DEFAULT_ANSWERS_DIR))
             else:
                 shutil.copy2(source, course / name)
         account = pwd.getpwnam(where.grader_user)
