@@ -43,7 +43,8 @@ sys.path.insert(0, str(ROOT))
 
 import nbformat  # noqa: E402
 
-from course_lib.models import find_exercise_file, load_exercise  # noqa: E402
+from course_lib.models import exercise_ids, load_exercise  # noqa: E402
+from course_lib.nbgrader_cells import graded_exercise_id  # noqa: E402
 from course_lib.store import AnswerStore  # noqa: E402
 from tests.synthetic import QUALITIES, answer_for  # noqa: E402
 
@@ -97,10 +98,8 @@ def run(args: list[str], cwd: Path) -> tuple[float, int, str]:
 
 
 def graded_exercises(notebook: Path) -> list[str]:
-    nb = nbformat.read(notebook, as_version=4)
-    ids = [c.metadata.get("nbgrader", {}).get("grade_id", "") for c in nb.cells
-           if c.metadata.get("nbgrader", {}).get("grade")]
-    return [i for i in ids if find_exercise_file(i)]
+    known = exercise_ids()
+    return [i for c in nbformat.read(notebook, as_version=4).cells if (i := graded_exercise_id(c, known))]
 
 
 def build(course: Path, trainees: int, seed: int) -> list[str]:
