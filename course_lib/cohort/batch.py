@@ -1,8 +1,8 @@
 """Kernel-free grading of many submissions in one process, with one gradebook transaction per batch.
 
 For an assignment whose auto-graded cells are all widget checks (``paths``),
-``course grade`` runs no notebook. What remains per submission is cheap, so
-nbgrader's per-submission overhead dominated in its ``Autograde`` and
+``course grade`` runs no notebook. Without the kernel, nbgrader's
+per-submission overhead dominated in its ``Autograde`` and
 ``GenerateFeedback`` converters (benchmarks/README.md has the figure: a new
 SQLAlchemy engine for every step that opens the gradebook, a commit per cell,
 and the feedback templates compiled again for every trainee). A worker here
