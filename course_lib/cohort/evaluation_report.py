@@ -16,7 +16,7 @@ from pathlib import Path
 from statistics import mean
 
 from ..evaluation.gain import CohortModule, cohort_modules, still_wrong, trainee_gains
-from ..evaluation.reaction_summary import reaction_alt, reaction_html, summarise_reactions
+from ..evaluation.reaction_summary import reaction_html, summarise_reactions
 from ..evaluation.settings import EvaluationSettings, load_evaluation
 from ..models import ContentError, exercise_ids, load_exercise, load_exercise_as
 from ..models.choice import ChoiceExercise
@@ -104,7 +104,7 @@ def learning_section(cohort: Cohort, autograded: Path, settings: EvaluationSetti
         rows.append(f"<tr><td>{_esc(t.display_name)}</td><td>{_pct(total_pre)}</td><td>{_pct(total_post)}</td>"
                     f"{cells}</tr>")
     per_module_heads = "".join(f"<th scope='col' class='v'>{_esc(m.assignment)}</th>" for m in settings.modules)
-    trainee_table = ("<h3>Each trainee's gain per module (percentage points)</h3><table class='trainees'><tr>"
+    trainee_table = ("<h3>Each trainee's gain per module (percentage points)</h3><table class='gains'><tr>"
                      "<th scope='col'>name</th><th scope='col' class='v'>pre</th><th scope='col' class='v'>post</th>"
                      f"{per_module_heads}</tr>" + "".join(rows) + "</table>")
     return (head + f"<p>{len(pre)} trainee(s) took the pre-test, {len(post)} the post-test, {both} both.</p>"
@@ -147,8 +147,8 @@ def reaction_section(class_dir: Path | None) -> str:
     title = "Mean rating per module (1 low, 5 high)"
     chart = charts.paired_bars(labels, first, second, title, "mean rating", names, xmax=5)
     alt = charts.paired_text(title, labels, first, second, names)
-    details = "".join(f"<figure>{reaction_html(s)}<figcaption class='sr-only'>{_esc(reaction_alt(s))}"
-                      "</figcaption></figure>" for s in summaries)
+    # The tables are text already (a caption gives each its module): no hidden duplicate is needed.
+    details = "".join(reaction_html(s) for s in summaries)
     return (head + f"<p>{sum(s.responses for s in summaries)} response(s) over {len(summaries)} module(s); "
             "texts are listed alphabetically, with no name.</p>" + _img(chart, alt) + details)
 

@@ -192,9 +192,10 @@ table.trainees th.v { writing-mode: vertical-rl; transform: rotate(180deg); whit
 figure { margin: 1rem 0; } img { max-width: 100%; height: auto; }
 .chart-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 26rem), 1fr)); gap: 0 1.5rem; }
 .chart-grid figure { margin: .5rem 0; }
+table.gains { font-size: .85rem; } table.gains th.v { writing-mode: vertical-rl; transform: rotate(180deg);
+  white-space: nowrap; vertical-align: bottom; }
 p.note { font-size: .9rem; color: #3e4c59; } h3 { font-size: 1.05rem; color: #1c4e80; }
 table.reaction th[scope=row] { font-weight: normal; }
-.sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
 footer { color: #52606d; font-size: .85rem; padding: 0 0 2rem; }
 @media print { body { background: #fff; } section { border: none; padding: 0; }
   header.top { background: none; color: #000; } }
