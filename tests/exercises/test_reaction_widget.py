@@ -52,3 +52,13 @@ def test_a_rating_outside_1_to_5_is_a_corrupt_file():
         except ValueError:
             continue
         raise AssertionError(f"accepted {bad}")
+
+
+def test_in_a_lesson_it_is_published_to_the_class_folder_for_the_board(tmp_path, monkeypatch):
+    monkeypatch.setenv("COURSE_CLASS_DIR", str(tmp_path / "class"))
+    monkeypatch.setenv("COURSE_TRAINEE_ID", "kim")
+    monkeypatch.setenv("COURSE_PUBLISH", "auto")
+    survey = show("m6-reaction", tmp_path / "notebooks" / "answers")
+    survey.ratings["clarity"].value = 3
+    published = saved_answer(tmp_path / "class" / "m6-reaction", "kim")
+    assert published == {"ratings": {"clarity": 3}, "text": ""}
