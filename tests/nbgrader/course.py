@@ -51,10 +51,11 @@ def cell_by_id(nb: nbformat.NotebookNode, grade_id: str) -> nbformat.NotebookNod
 
 def graded_ids(nb: nbformat.NotebookNode) -> list[str]:
     """Widget exercise ids graded in ``nb`` (grade cells named after an exercise)."""
-    from course_lib.models import find_exercise_file
+    from course_lib.models import exercise_ids
+    from course_lib.nbgrader_cells import graded_exercise_id
 
-    ids = [c.metadata.get("nbgrader", {}).get("grade_id", "") for c in nb.cells]
-    return [i for i in ids if find_exercise_file(i)]
+    known = exercise_ids()
+    return [i for c in nb.cells if (i := graded_exercise_id(c, known))]
 
 
 def submit_synthetic(course: Path, student: str, assignment: str, quality: str, written: str | None = None) -> Path:

@@ -8,21 +8,16 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from course_lib.models import find_exercise_file, load_exercise
+from course_lib.models import load_exercise
+from course_lib.nbgrader_cells import names_exercise
 from course_lib.store import AnswerStore
 from tests.synthetic import QUALITIES, SCRIPT, answer_for
 
-from .course import ROOT, make_course, nbgrader, submit
+from .course import ROOT, graded_ids, make_course, nbgrader, submit
 
 pytestmark = pytest.mark.nbgrader
 
 ASSIGNMENTS = sorted(d.name for d in (ROOT / "solutions").iterdir() if d.is_dir())
-
-
-def widget_exercises(notebook: nbformat.NotebookNode) -> list[str]:
-    """Exercise ids graded in ``notebook`` (grade cells named after an exercise)."""
-    ids = [c.metadata.get("nbgrader", {}).get("grade_id", "") for c in notebook.cells]
-    return [i for i in ids if find_exercise_file(i)]
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +27,7 @@ def course(tmp_path_factory):
         nbgrader(course, "generate_assignment", assignment, "--force")
         for quality in QUALITIES:
             folder, nb = submit(course, quality, assignment)
-            for exercise_id in widget_exercises(nb):
+            for exercise_id in graded_ids(nb):
                 answer = answer_for(load_exercise(exercise_id), quality)
                 if answer is not None:
                     AnswerStore(folder / "answers").save(exercise_id, answer)
@@ -53,7 +48,7 @@ def auto_scores(course, assignment):
         scores = {}
         for quality in QUALITIES:
             notebook = gb.find_submission_notebook(assignment, assignment, quality)
-            scores[quality] = sum(g.score for g in notebook.grades if find_exercise_file(g.name))
+            scores[quality] = sum(g.score for g in notebook.grades if names_exercise(g.name))
         return scores
 
 
@@ -66,7 +61,7 @@ def test_scores_are_ordered_by_quality(course, assignment):
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_good_answers_earn_every_automatic_point(course, assignment):
     nb = nbformat.read(ROOT / "solutions" / assignment / f"{assignment}.ipynb", as_version=4)
-    expected = sum(load_exercise(i).points for i in widget_exercises(nb))
+    expected = sum(load_exercise(i).points for i in graded_ids(nb))
     assert auto_scores(course, assignment)["good"] == pytest.approx(expected)
 
 
