@@ -87,7 +87,7 @@ def main() -> None:
             local = Path(work) / "file-class"
             done = 0
             print(f"\n{'N':>5} | {'hub publish median':>18} | {'p95':>9} | {'8 at a time':>12} | "
-                  f"{'file publish':>12} | {'board first':>11} | {'board warm':>10} | {'in-process':>10}")
+                  f"{'file publish':>12} | {'board first':>11} | {'board warm':>10} | {'in-process warm':>15}")
             for size in sizes:
                 times = []
                 for n, name in enumerate(names[done:size], start=done):
@@ -119,7 +119,7 @@ def main() -> None:
                 p95 = sorted(times)[max(0, int(len(times) * 0.95) - 1)]
                 print(f"{size:>5} | {ms(statistics.median(times)):>18} | {ms(p95):>9} | {rate:>8.0f} /s | "
                       f"{ms(statistics.median(file_times)):>12} | {ms(first):>11} | {ms(warm):>10} | "
-                      f"{ms(statistics.median(in_process)):>10}")
+                      f"{ms(statistics.median(in_process)):>15}")
     print("\nhub publish: one trainee's POST after the previous one's reply (first use of a token included);"
           " board: the facilitator's fragment over HTTP, median of warm runs; in-process: aggregation + HTML + chart.")
 
