@@ -105,7 +105,16 @@ def _self_assessment() -> bytes:
     return figure_png(self_assessment_chart(exercise, answer), dpi=96)
 
 
+def _cohort_before_after() -> bytes:
+    import base64
+
+    uri = report_charts.paired_bars(list(THEMES), [40, 55, None, 20], [80, 60, 90, None], "Before and after",
+                                    "% right", ("before", "after"), xmax=100)
+    return base64.b64decode(uri.split(",", 1)[1])
+
+
 CHARTS: dict[str, Callable[[], bytes]] = {
+    "report-before-after": _cohort_before_after,
     "board": lambda: bar_chart_png("Entries per theme (a)", THEMES, COUNTS, False),
     "board-projector": lambda: bar_chart_png("Entries per theme (b)", THEMES, COUNTS, True),
     "report-bars": _cohort_bars,
