@@ -156,3 +156,11 @@ def test_a_secret_others_can_read_is_refused(tmp_path):
     os.chmod(tmp_path / SECRET_FILE, 0o644)
     with pytest.raises(Exception, match="readable by other users"):
         load_secret(tmp_path)
+
+
+def test_the_page_shows_a_name_with_markup_as_text():
+    from course_lib.cohort.certificate import certificate_html
+
+    page = certificate_html("<script>alert(1)</script> Ann", "Course <b>", "Team & co", DAY, "20261130-X-ann")
+    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; Ann" in page
+    assert "Course &lt;b&gt;" in page and "Team &amp; co" in page
