@@ -187,6 +187,9 @@ def test_a_trainee_cannot_publish_as_someone_else(board_hub: BoardHub, as_traine
     assert post(board_hub, json.dumps(body).encode(), "not-a-real-token") == 403
     assert post(board_hub, json.dumps(body).encode(), board_hub.token_for(FACILITATOR, scopes=[])) == 403
     assert bens_file.read_bytes() == before
+    # What a server without the publishing scope tells its trainee: one sentence, no status code or traceback.
+    with pytest.raises(PublishError, match=r"^the hub did not let this server publish to the live board"):
+        publish_to_hub(ACTIVITY, "brainstorm", ["x"], url=board_hub.live_url, token="not-a-real-token")
 
 
 def test_malformed_answers_are_refused_with_the_field_named(board_hub: BoardHub, as_trainee) -> None:
