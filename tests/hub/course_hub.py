@@ -28,13 +28,14 @@ from pathlib import Path
 import yaml
 
 from course_lib.sandbox.processes import kill_all
+from tests.conftest import ARTIFACTS_DIR
 from tests.servers import log_text
 
 __all__ = ["PREFIX", "REPO", "CourseHub", "HubUser", "course_hub", "hub_unavailable"]
 
 REPO = Path(__file__).resolve().parents[2]
 PREFIX = Path(os.environ.get("COURSE_PREFIX", "/opt/customer-service-course"))
-HUB_START_TIMEOUT = 120  # seconds
+HUB_START_TIMEOUT = 240  # seconds: a restart re-checks every running server, slow on a loaded 2-core machine
 
 
 def hub_unavailable() -> str | None:
@@ -147,7 +148,7 @@ class CourseHub:
         deadline = time.monotonic() + HUB_START_TIMEOUT
         while not self._ready():
             if self.process.poll() is not None:
-                raise RuntimeError(f"the hub exited with {self.process.returncode}:\n{log_text(self.log)}")
+                raise RuntimeError(f"the hub exited with {self.process.returncode}:\n{log_text(self.log)[-8000:]}")
             if time.monotonic() > deadline:
                 raise RuntimeError(f"the hub was not ready in {HUB_START_TIMEOUT}s:\n{log_text(self.log)}")
             time.sleep(0.25)
@@ -163,6 +164,11 @@ class CourseHub:
             self.process.kill()
             self.process.wait(timeout=30)
         self.process = None
+        # The hub signals its proxy and exits without waiting for it: a restart that starts the next
+        # proxy while the old one still holds the port fails with EADDRINUSE. Wait for the ports.
+        deadline = time.monotonic() + 30
+        while not _ports_free(self.port, 3) and time.monotonic() < deadline:
+            time.sleep(0.2)
 
     def restart(self) -> None:
         self.stop()
@@ -252,6 +258,9 @@ def course_hub(roster: dict[str, list[str]], *, start: bool = True) -> Iterator[
             for user in hub.users.values():
                 hub.api("DELETE", f"/users/{user.name}/server")
         hub.stop()
+        if hub.log.exists():  # kept for a failure's post-mortem (test-artifacts/ is not committed)
+            ARTIFACTS_DIR.mkdir(exist_ok=True)
+            shutil.copyfile(hub.log, ARTIFACTS_DIR / "course-hub.log")
         for user in hub.users.values():
             _remove_os_user(user.name)
         _remove_os_user(hub.grader_user)
