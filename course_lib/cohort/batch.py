@@ -58,7 +58,7 @@ from .markers import MARKER_PREFIX, mark_graded
 from .nbgrader_adapter import deferred_commits, regular_files_only, shared_gradebook
 from .paths import without_execution
 
-__all__ = ["BatchGrader", "Prepared"]
+__all__ = ["BatchGrader", "Prepared", "SubmissionProblem"]
 
 
 @dataclass
@@ -73,6 +73,9 @@ class Prepared:
     notes: list[str] = field(default_factory=list)
     error: str | None = None
     started: float = 0.0
+    # nbgrader records the trainee and the submission before it reads a notebook: a submission that then
+    # fails (no notebook, not JSON) is still listed in the gradebook, ungraded. So do we.
+    rows_only: bool = False
 
 
 def _instances(steps: Sequence, parent: Any) -> list:
@@ -156,12 +159,14 @@ class BatchGrader:
         if extra:
             item.notes.append(f"not part of the assignment, not graded: {', '.join(extra)}")
         if not ours:
+            item.rows_only = True
             expected = ", ".join(f"{name}.ipynb" for name in known)
-            raise ValueError(f"no notebook of the assignment ({expected}) in the submission"
+            raise SubmissionProblem(f"no notebook of the assignment ({expected}) in the submission"
                              + (f" (found {', '.join(extra)})" if extra else ""))
         for path in ours:
             if not stat.S_ISREG(os.lstat(path).st_mode):
-                raise ValueError(f"{path.name} is not a regular file (a link?): not graded")
+                raise SubmissionProblem(f"{path.name} is not a regular file (a link?): not graded")
+        item.rows_only = True  # from here on, as in nbgrader, a failure leaves the submission listed
         _remove(item.dest)
         item.dest.mkdir(parents=True)
         with regular_files_only((MARKER_PREFIX,)) as skipped:
@@ -176,7 +181,8 @@ class BatchGrader:
                 try:
                     nb = nbformat.read(path, as_version=4)
                 except Exception as exc:  # noqa: BLE001 - named in the summary
-                    raise ValueError(f"{path.name} is not a readable notebook ({_one_line(exc)[:120]})") from None
+                    reason = _one_line(exc)[:120]
+                    raise SubmissionProblem(f"{path.name} is not a readable notebook ({reason})") from None
                 nb, resources = _run(self.sanitize, nb, resources)
                 resources["metadata"]["path"] = str(item.dest)  # as when nbgrader reads its sanitized copy
                 with utils.setenv(NBGRADER_EXECUTION="autograde"):
@@ -205,6 +211,8 @@ class BatchGrader:
             gb.update_or_create_submission(item.assignment, item.student, timestamp=timestamp)
         else:
             gb.update_or_create_submission(item.assignment, item.student)
+        if item.error is not None:
+            return  # failed after nbgrader's rows are written: listed, not graded
         for name in self._known_notebooks(item.assignment):
             if not (item.source / f"{name}.ipynb").exists():
                 for grade in gb.find_submission_notebook(name, item.assignment, item.student).grades:
@@ -216,7 +224,7 @@ class BatchGrader:
 
     def record(self, items: list[Prepared]) -> None:
         """Phase 2 for every prepared submission, in one transaction (or one each if nbgrader rolled back)."""
-        todo = [item for item in items if item.error is None]
+        todo = [item for item in items if item.error is None or item.rows_only]
         if not todo:
             return
         with gradebook_lock(self.lock):
@@ -236,7 +244,7 @@ class BatchGrader:
                     self._record(item)
                 except Exception as exc:  # noqa: BLE001
                     self.gradebook.db.rollback()
-                    item.error = _one_line(exc)
+                    item.error = item.error or _one_line(exc)
                     self.log.exception("Could not record the grades of %s / %s", item.student, item.assignment)
                     _remove(item.dest)
 
@@ -280,7 +288,13 @@ class BatchGrader:
             item.notebooks = []  # memory stays flat: nothing of a finished submission is kept
 
 
+class SubmissionProblem(ValueError):
+    """What is wrong with a submission, in words for the summary."""
+
+
 def _one_line(exc: BaseException) -> str:
+    if isinstance(exc, SubmissionProblem):
+        return str(exc)[:300]
     return f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"[:300]
 
 
