@@ -65,7 +65,9 @@ def test_swapping_the_activity_folder_for_a_link_never_changes_the_linked_folder
 
 def test_lesson_activities_are_the_lessons_show_calls():
     assert "m1-brainstorm" in LESSON_IDS and "m2-practice-standards" in LESSON_IDS
-    assert all(not i.startswith("m7-") for i in LESSON_IDS)  # the self-assessment is graded, not live
+    # the self-assessment is personal and graded: never on the board; the reaction surveys are
+    assert "m7-self-assessment" not in LESSON_IDS
+    assert {f"m{module}-reaction" for module in range(1, 8)} <= set(LESSON_IDS)
 
 
 @pytest.mark.parametrize("folder_mode", [0o755, 0o775])  # 0o775: umask 002 with a per-user group
