@@ -23,6 +23,7 @@ from bs4 import BeautifulSoup
 from nbgrader.api import Gradebook
 
 from course_lib.cohort.markers import fingerprint
+from course_lib.models import PACKAGED_CONTENT
 
 from ..nbgrader.course import cell_by_id, make_course, nbgrader, submit, submit_synthetic
 from .confined import course_cli, open_course
@@ -105,10 +106,15 @@ def _graded(base: Path):
     cell_by_id(nb, "q-answer").source = "answer = 42"
     nbformat.write(nb, quiz_folder / f"{QUIZ}.ipynb")
     before = {p.name: fingerprint(p / ASSIGNMENT) for p in (free / "submitted").iterdir() if (p / ASSIGNMENT).is_dir()}
-    ran_executed = course_cli(executed, "grade", ASSIGNMENT, "--execute")
-    ran_free = course_cli(free, "grade", ASSIGNMENT, QUIZ)
+    # The content as it is now, first on the content path: a content file edited in the working tree while the
+    # tests run would (rightly) make a re-run grade everything again.
+    content = base.parent / "content"
+    shutil.copytree(PACKAGED_CONTENT, content)
+    env = {"COURSE_CONTENT_PATH": str(content)}
+    ran_executed = course_cli(executed, "grade", ASSIGNMENT, "--execute", env=env)
+    ran_free = course_cli(free, "grade", ASSIGNMENT, QUIZ, env=env)
     yield {"executed": executed, "free": free, "ran_executed": ran_executed, "ran_free": ran_free,
-           "before": before}
+           "before": before, "env": env}
 
 
 BAD = {
@@ -259,18 +265,18 @@ def test_bad_input_is_named_and_the_rest_graded(courses):
 
 def test_a_rerun_grades_only_what_changed_and_everything_after_a_source_change(courses):
     free = courses["free"]
-    again = course_cli(free, "grade", ASSIGNMENT)
+    again = course_cli(free, "grade", ASSIGNMENT, env=courses["env"])
     graded = len(STUDENTS) + 3  # the bad submissions that failed are tried again
     assert f"Graded 0 submission(s), skipped {graded}" in again.stdout, again.stdout
 
     answers = free / "submitted" / "empty" / ASSIGNMENT / "answers"
     good = free / "submitted" / "good" / ASSIGNMENT / "answers"
     shutil.copytree(good, answers)
-    late = course_cli(free, "grade", ASSIGNMENT)
+    late = course_cli(free, "grade", ASSIGNMENT, env=courses["env"])
     assert f"Graded 1 submission(s), skipped {graded - 1}" in late.stdout, late.stdout
     assert scores(free)[("empty", CHECKS[0])] == scores(free)[("good", CHECKS[0])]
 
     source = free / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb"
     source.write_text(source.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    changed = course_cli(free, "grade", ASSIGNMENT)
+    changed = course_cli(free, "grade", ASSIGNMENT, env=courses["env"])
     assert f"Graded {graded} submission(s), skipped 0" in changed.stdout, changed.stdout
