@@ -21,7 +21,8 @@ from tests.conftest import content_variant
 
 from .nbgrader.course import BARE_PATH, make_course
 
-PACKAGED_IDS = sorted(p.stem for p in PACKAGED_CONTENT.rglob("*.yaml") if p.stem != "standards")
+SETTINGS_FILES = {"standards", "evaluation"}  # content, but not exercises: the standards, the pass marks
+PACKAGED_IDS = sorted(p.stem for p in PACKAGED_CONTENT.rglob("*.yaml") if p.stem not in SETTINGS_FILES)
 
 
 def add_editor_leftovers(folder: Path) -> None:
