@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..models.classify import ClassifyExercise
-from .limits import MAX_IDS, at_most, check_ids
+from .limits import MAX_IDS, check_ids, id_mapping
 from .result import Result
 
 __all__ = ["parse_answer", "score"]
@@ -21,16 +21,16 @@ def parse_answer(raw: Any, exercise: ClassifyExercise | None = None) -> dict[str
 
     No more items than the exercise has, and ids no longer than an id can be.
     """
-    if raw is None:
-        return {}
-    if not isinstance(raw, dict) or not all(
-        isinstance(key, str) and isinstance(value, str) for key, value in raw.items()
-    ):
-        raise ValueError("a classify answer must map item ids to group ids")
-    at_most(raw, len(exercise.items) if exercise else MAX_IDS, "placed items")
-    check_ids(raw, "item id")
-    check_ids(raw.values(), "group id")
-    return {item_id: group_id for item_id, group_id in raw.items() if group_id}
+    placed = id_mapping(
+        raw,
+        str,
+        len(exercise.items) if exercise else MAX_IDS,
+        "a classify answer must map item ids to group ids",
+        "placed items",
+        "item id",
+    )
+    check_ids(placed.values(), "group id")
+    return {item_id: group_id for item_id, group_id in placed.items() if group_id}
 
 
 def score(exercise: ClassifyExercise, answer: dict[str, str]) -> Result:

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..models.base import ID_MAX_CHARS
 
-__all__ = ["ID_MAX_CHARS", "MAX_IDS", "at_most", "check_ids", "text_at_most"]
+__all__ = ["ID_MAX_CHARS", "MAX_IDS", "at_most", "check_ids", "id_mapping", "text_at_most"]
 
 # Without the exercise: no exercise lists more questions, items, steps, statements or call steps.
 MAX_IDS = 200
@@ -36,6 +36,23 @@ def check_ids(values: Iterable[Any], what: str) -> None:
             raise ValueError(f"a {what} must be text")
         if len(value) > ID_MAX_CHARS:
             raise ValueError(f"a {what} of {len(value)} characters is not one of the exercise's ids")
+
+
+def id_mapping(raw: Any, value_type: type, limit: int, shape: str, counted: str, key_what: str) -> dict[str, Any]:
+    """A saved ``{id: value}`` answer, checked; ``{}`` when nothing was saved (None).
+
+    ValueError (``shape`` as the message) unless it maps strings to ``value_type``;
+    then at most ``limit`` entries (``counted`` names them) and keys short enough to be ids.
+    """
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or not all(
+        isinstance(key, str) and isinstance(value, value_type) for key, value in raw.items()
+    ):
+        raise ValueError(shape)
+    at_most(raw, limit, counted)
+    check_ids(raw, key_what)
+    return dict(raw)
 
 
 def text_at_most(text: str, limit: int, what: str) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..models.true_false import Band, TrueFalseExercise
-from .limits import MAX_IDS, at_most, check_ids
+from .limits import MAX_IDS, id_mapping
 from .result import Result
 
 __all__ = ["band_for", "parse_answer", "score", "theme_strengths", "true_count"]
@@ -24,15 +24,14 @@ def parse_answer(raw: Any, exercise: TrueFalseExercise | None = None) -> dict[st
 
     No more statements than the exercise has, and ids no longer than an id can be.
     """
-    if raw is None:
-        return {}
-    if not isinstance(raw, dict) or not all(
-        isinstance(key, str) and isinstance(value, bool) for key, value in raw.items()
-    ):
-        raise ValueError("a self-assessment answer must map statement ids to true or false")
-    at_most(raw, len(exercise.statements) if exercise else MAX_IDS, "answered statements")
-    check_ids(raw, "statement id")
-    return dict(raw)
+    return id_mapping(
+        raw,
+        bool,
+        len(exercise.statements) if exercise else MAX_IDS,
+        "a self-assessment answer must map statement ids to true or false",
+        "answered statements",
+        "statement id",
+    )
 
 
 def _answered(exercise: TrueFalseExercise, answer: dict[str, bool]) -> int:
