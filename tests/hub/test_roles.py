@@ -72,6 +72,9 @@ def test_a_trainee_has_no_instructor_tools_and_gets_403_for_formgrader_and_the_b
         for tool in ("Formgrader", "Course List", "Create assignment"):
             expect(menu.locator(".lm-Menu-item:visible", has_text=tool)).to_have_count(0)
         screenshot(page, "hub-trainee-menu")
+        # The lessons were copied into ~/notebooks on the first start, as the trainee's own files.
+        lessons = sorted((trainee.home / "notebooks").glob("0[1-8]_*.ipynb"))
+        assert len(lessons) >= 8 and all(p.owner() == trainee.name for p in lessons)
         page.keyboard.press("Escape")
         # The page config the trainee's JupyterLab got says so too.
         disabled = page.evaluate(
