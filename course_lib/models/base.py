@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-__all__ = ["ID_MAX_CHARS", "ExerciseBase", "ExerciseId", "RegexPattern", "Strict", "Text", "require_unique"]
+__all__ = [
+    "ID_MAX_CHARS",
+    "ExerciseBase",
+    "ExerciseId",
+    "RegexPattern",
+    "Strict",
+    "Text",
+    "require_unique",
+    "unique_ids",
+]
 
 # Longest id of anything in an exercise (questions, options, steps, nodes...).
 ID_MAX_CHARS = 60
@@ -31,6 +40,16 @@ def require_unique(values: list[str], what: str) -> None:
     """Raise ValueError("<what> must be unique, repeated: a, b") when a value repeats."""
     if repeated := sorted({v for v in values if values.count(v) > 1}):
         raise ValueError(f"{what} must be unique, repeated: {', '.join(repeated)}")
+
+
+def unique_ids(what: str) -> AfterValidator:
+    """A field validator: the ``id`` of every element in the list is unique (``what`` names them)."""
+
+    def check(elements: list[Any]) -> list[Any]:
+        require_unique([element.id for element in elements], what)
+        return elements
+
+    return AfterValidator(check)
 
 
 class Strict(BaseModel):

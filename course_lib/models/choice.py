@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, model_validator
 
-from .base import ExerciseBase, ExerciseId, Strict, Text, require_unique
+from .base import ExerciseBase, ExerciseId, Strict, Text, require_unique, unique_ids
 
 __all__ = ["ChoiceExercise", "ChoiceOption", "ChoiceQuestion"]
 
@@ -53,13 +53,7 @@ class ChoiceExercise(ExerciseBase):
     """A knowledge check: one raw point per question (partial credit on multiple choice)."""
 
     type: Literal["choice"]
-    questions: Annotated[list[ChoiceQuestion], Field(min_length=1)]
-
-    @field_validator("questions")
-    @classmethod
-    def _unique_question_ids(cls, questions: list[ChoiceQuestion]) -> list[ChoiceQuestion]:
-        require_unique([question.id for question in questions], "question ids")
-        return questions
+    questions: Annotated[list[ChoiceQuestion], Field(min_length=1), unique_ids("question ids")]
 
     @property
     def max_points(self) -> float:

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from .base import ExerciseBase, ExerciseId, Strict, Text, require_unique
+from .base import ExerciseBase, ExerciseId, Strict, Text, require_unique, unique_ids
 
 __all__ = ["ClassifyExercise", "ClassifyItem", "Group"]
 
@@ -31,14 +31,8 @@ class ClassifyExercise(ExerciseBase):
     """Classify items into groups: one raw point per item in the right group."""
 
     type: Literal["classify"]
-    groups: Annotated[list[Group], Field(min_length=2)]
+    groups: Annotated[list[Group], Field(min_length=2), unique_ids("group ids")]
     items: Annotated[list[ClassifyItem], Field(min_length=1)]
-
-    @field_validator("groups")
-    @classmethod
-    def _unique_group_ids(cls, groups: list[Group]) -> list[Group]:
-        require_unique([group.id for group in groups], "group ids")
-        return groups
 
     @field_validator("items")
     @classmethod

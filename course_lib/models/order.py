@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, ValidationInfo, field_validator
 
-from .base import ExerciseBase, ExerciseId, Strict, Text, require_unique
+from .base import ExerciseBase, ExerciseId, Strict, Text, unique_ids
 
 __all__ = ["OrderExercise", "Step", "kendall_tau"]
 
@@ -42,16 +42,10 @@ class OrderExercise(ExerciseBase):
     """Steps listed in the right order; the trainee sees them shuffled."""
 
     type: Literal["order"]
-    steps: Annotated[list[Step], Field(min_length=3)]
+    steps: Annotated[list[Step], Field(min_length=3), unique_ids("step ids")]
     shuffled: list[ExerciseId] | None = Field(
         None, description="The order shown at first (step ids); default: a fixed shuffle of the steps."
     )
-
-    @field_validator("steps")
-    @classmethod
-    def _unique_step_ids(cls, steps: list[Step]) -> list[Step]:
-        require_unique([step.id for step in steps], "step ids")
-        return steps
 
     @field_validator("shuffled")
     @classmethod

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field
 
-from .base import ExerciseBase, ExerciseId, Strict, Text, require_unique
+from .base import ExerciseBase, ExerciseId, Strict, Text, unique_ids
 
 __all__ = ["RATING_SCALE", "RatingQuestion", "ReactionExercise"]
 
@@ -27,17 +27,11 @@ class ReactionExercise(ExerciseBase):
 
     type: Literal["reaction"]
     module: ExerciseId = Field(description="The assignment this survey is about, e.g. module1.")
-    ratings: Annotated[list[RatingQuestion], Field(min_length=1, max_length=5)]
+    ratings: Annotated[list[RatingQuestion], Field(min_length=1, max_length=5), unique_ids("rating ids")]
     free_text: Text = Field(description="The one open question.")
     max_chars: Annotated[int, Field(ge=20, le=2000)] = 500
     # Not graded: the cell points only satisfy the common fields; the raw maximum is 0, so it scores 0.
     points: Annotated[float, Field(gt=0)] = 1.0
-
-    @field_validator("ratings")
-    @classmethod
-    def _unique_ids(cls, ratings: list[RatingQuestion]) -> list[RatingQuestion]:
-        require_unique([r.id for r in ratings], "rating ids")
-        return ratings
 
     @property
     def max_points(self) -> float:
