@@ -16,7 +16,14 @@ from pathlib import Path
 
 import pytest
 
-from course_lib.models import PACKAGED_CONTENT, ContentError, content_ids, exercise_ids, load_exercise
+from course_lib.models import (
+    PACKAGED_CONTENT,
+    ContentError,
+    content_ids,
+    exercise_ids,
+    load_exercise,
+    pinned_content,
+)
 from tests.conftest import content_variant
 
 from .nbgrader.course import BARE_PATH, make_course
@@ -70,6 +77,22 @@ def test_a_broken_yaml_content_file_is_an_error_naming_it(tmp_path, monkeypatch)
     for load in (exercise_ids, lambda: load_exercise("m1-brainstorm")):
         with pytest.raises(ContentError, match=r"module1/m1-brainstorm\.yaml: not valid YAML"):
             load()
+
+
+def test_pinned_content_is_walked_once_and_only_for_its_own_path(tmp_path, monkeypatch):
+    """A grading run pins its frozen copy; any other content path, and the same one afterwards, sees edits at once."""
+    frozen, other = tmp_path / "frozen", tmp_path / "other"
+    content_variant(frozen / "module1", "m1-brainstorm.yaml", lambda data: data.update(title="Frozen brainstorm"))
+    monkeypatch.setenv("COURSE_CONTENT_PATH", str(frozen))
+    with pinned_content():
+        content_variant(frozen, "m1-reaction.yaml", lambda data: data.update(title="Added mid-run"))
+        assert load_exercise("m1-reaction").title != "Added mid-run"  # the pinned list: the packaged file
+        assert load_exercise("m1-brainstorm").title == "Frozen brainstorm"
+        monkeypatch.setenv("COURSE_CONTENT_PATH", str(other))  # e.g. a trainee's kernel: not pinned
+        content_variant(other, "m1-brainstorm.yaml", lambda data: data.update(title="Edited elsewhere"))
+        assert load_exercise("m1-brainstorm").title == "Edited elsewhere"
+        monkeypatch.setenv("COURSE_CONTENT_PATH", str(frozen))
+    assert load_exercise("m1-reaction").title == "Added mid-run"  # the block is over: walked again
 
 
 def autograde_config(course: Path, content: Path) -> subprocess.CompletedProcess:

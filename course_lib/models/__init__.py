@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -44,6 +46,7 @@ __all__ = [
     "load_exercise_file",
     "load_yaml",
     "model_for",
+    "pinned_content",
 ]
 
 PACKAGED_CONTENT = Path(__file__).resolve().parent.parent / "content"
@@ -132,8 +135,33 @@ def _content_files_in(folder: Path) -> list[Path]:
     return sorted(found)
 
 
+# The content files of a content path nobody changes for a while (see pinned_content), by that path.
+_PINNED: dict[tuple[str, ...], tuple[Path, ...]] = {}
+
+
+@contextmanager
+def pinned_content() -> Iterator[None]:
+    """Within the block, the content path's folders are walked once: for content frozen for the block.
+
+    A grading run grades from a private copy of the content (``sandbox.frozen_content``) and looked the
+    folders up again for every exercise of every submission (a seventh of the kernel-free grading time).
+    Only the content path in force when the block starts is pinned: another path (a test's, a trainee's
+    kernel) is walked as before, so an edited or new content file is seen there at once.
+    """
+    key = tuple(str(folder) for folder in content_dirs())
+    _PINNED[key] = tuple(content_files())
+    try:
+        yield
+    finally:
+        _PINNED.pop(key, None)
+
+
 def content_files() -> list[Path]:
     """Every content file in use: the first one of each name along the content path."""
+    if _PINNED:
+        pinned = _PINNED.get(tuple(str(folder) for folder in content_dirs()))
+        if pinned is not None:
+            return list(pinned)
     chosen: dict[str, Path] = {}
     for folder in content_dirs():
         for path in _content_files_in(folder):

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ..models import CONTENT_PATH_ENV, ContentError, content_dirs, exercise_ids, load_exercise
+from ..models import CONTENT_PATH_ENV, ContentError, content_dirs, exercise_ids, load_exercise, pinned_content
 
 __all__ = ["PRIVATE_MODE_MASK", "frozen_content", "protect_course_files"]
 
@@ -80,7 +80,8 @@ def frozen_content() -> Iterator[Path]:
             for copied, original in copies.items():
                 message = message.replace(copied, original)
             raise ContentError(message) from None
-        yield snapshot
+        with pinned_content():  # the copy changes no more: its file list is read once, not per exercise
+            yield snapshot
     finally:
         if before is None:
             os.environ.pop(CONTENT_PATH_ENV, None)
