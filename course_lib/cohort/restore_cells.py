@@ -20,20 +20,71 @@ cell, or a renamed check cell, which is then restored under its real id).
 Why restore at all: a widget exercise is scored from its answers file, so a
 trainee who deleted the check cell by mistake keeps the points the saved
 answers earn, on either grading path (executed or kernel-free), instead of 0.
+
+The gradebook's cells of the notebook are read once per notebook
+(:class:`_NotebookCells`) and nbgrader's own ``preprocess_cell`` and
+``add_missing_*`` steps look them up there: nbgrader queried the gradebook
+once or twice for every cell, a sixth of the kernel-free grading time.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import nbformat
 from nbconvert.exporters.exporter import ResourcesDict
 from nbformat import NotebookNode
+from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import OverwriteCells
 from traitlets import Bool
 
 __all__ = ["RestoreCheckCells"]
+
+
+class _NotebookCells:
+    """One notebook's cells in the gradebook, read once, answering the lookups ``OverwriteCells`` makes.
+
+    Copies of the rows (plain attributes), not the ORM objects: a later flush or commit of the shared
+    session cannot expire them into new queries. Any other attribute is the gradebook's own.
+    """
+
+    def __init__(self, gradebook: Gradebook, notebook_id: str, assignment_id: str) -> None:
+        self._gradebook = gradebook
+        notebook = gradebook.find_notebook(notebook_id, assignment_id)
+        source = [SimpleNamespace(name=c.name, cell_type=c.cell_type, locked=c.locked, checksum=c.checksum,
+                                  source=c.source) for c in notebook.source_cells]
+        self.notebook = SimpleNamespace(
+            source_cells=source,
+            grade_cells=[SimpleNamespace(name=c.name, max_score=c.max_score) for c in notebook.grade_cells],
+            solution_cells=[SimpleNamespace(name=c.name) for c in notebook.solution_cells],
+            task_cells=[SimpleNamespace(name=c.name, max_score=c.max_score) for c in notebook.task_cells])
+        self._ids = (notebook_id, assignment_id)
+        self._source = {c.name: c for c in source}
+        # As the gradebook's find_graded_cell: a grade cell first, else a task cell.
+        self._graded = {c.name: c for c in [*self.notebook.task_cells, *self.notebook.grade_cells]}
+
+    def find_notebook(self, notebook_id: str, assignment_id: str) -> Any:
+        return self.notebook if (notebook_id, assignment_id) == self._ids else \
+            self._gradebook.find_notebook(notebook_id, assignment_id)
+
+    def find_source_cell(self, name: str, notebook_id: str, assignment_id: str) -> Any:
+        return self._find(self._source, name, notebook_id, assignment_id, "source")
+
+    def find_graded_cell(self, name: str, notebook_id: str, assignment_id: str) -> Any:
+        return self._find(self._graded, name, notebook_id, assignment_id, "graded")
+
+    def _find(self, cells: dict[str, Any], name: str, notebook_id: str, assignment_id: str, kind: str) -> Any:
+        if (notebook_id, assignment_id) != self._ids:
+            return getattr(self._gradebook, f"find_{kind}_cell")(name, notebook_id, assignment_id)
+        if name not in cells:
+            raise MissingEntry()  # as the gradebook's own lookup
+        return cells[name]
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._gradebook, name)
 
 
 class RestoreCheckCells(OverwriteCells):
@@ -53,6 +104,7 @@ class RestoreCheckCells(OverwriteCells):
         meta = cell.metadata.get("nbgrader", {})
         grade_id = meta.get("grade_id")
         if grade_id is not None:
+            self._read_cells_once()
             known = self._known_cells()
             if grade_id not in known["source"]:
                 self.log.warning("Cell %s is not in the gradebook: graded as the trainee's own cell", grade_id)
@@ -67,15 +119,21 @@ class RestoreCheckCells(OverwriteCells):
                 meta["points"] = 0.0  # OverwriteCells puts the gradebook's points here
         return super().preprocess_cell(cell, resources, cell_index)
 
+    def _read_cells_once(self) -> None:
+        """From here on, this notebook's gradebook cells are looked up in one copy (the first lookup reads it)."""
+        if not isinstance(self.gradebook, _NotebookCells):  # nbgrader opened (or borrowed) it for this notebook
+            self.gradebook = _NotebookCells(self.gradebook, self.notebook_id, self.assignment_id)
+
     def _known_cells(self) -> dict[str, set[str]]:
         if self._known is None:
-            source_nb = self.gradebook.find_notebook(self.notebook_id, self.assignment_id)
+            source_nb = self.gradebook.find_notebook(self.notebook_id, self.assignment_id)  # _NotebookCells
             self._known = {"source": {c.name for c in source_nb.source_cells},
                            "grade": {c.name for c in source_nb.grade_cells},
                            "solution": {c.name for c in source_nb.solution_cells}}
         return self._known
 
     def add_missing_grade_cells(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
+        self._read_cells_once()  # nbgrader's add_missing_task_cells, next, reads the same copy
         source_nb = self.gradebook.find_notebook(self.notebook_id, self.assignment_id)
         cells = {cell.name: cell for cell in source_nb.source_cells}
         order = [name for name in self._source_order() if name in cells] or list(cells)
