@@ -19,7 +19,7 @@ if os.environ.get("CI") != "true":  # in CI a missing playwright is an error, ne
 
 from playwright.sync_api import Page, expect  # noqa: E402
 
-from tests.nbgrader.course import ASSIGNMENTS  # noqa: E402
+from tests.nbgrader.course import ASSIGNMENTS, WRITTEN_ASSIGNMENTS  # noqa: E402
 
 from .page_checks import LONG_WORD, ScriptWatch, expected_headings, page_problems  # noqa: E402
 
@@ -73,7 +73,7 @@ def test_feedback_page_reads_as_a_page(page: Page, graded_course, assignment: st
     assert problems.handlers == [] and problems.js_urls == [] and problems.embedded == []
 
 
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+@pytest.mark.parametrize("assignment", WRITTEN_ASSIGNMENTS)
 def test_trainee_markdown_renders_formatted(page: Page, graded_course, assignment: str, request) -> None:
     request.node.screenshot_name = f"feedback-{assignment}-good-answer"
     _open_feedback(page, graded_course, assignment, "good")
@@ -85,7 +85,7 @@ def test_trainee_markdown_renders_formatted(page: Page, graded_course, assignmen
     expect(answer).to_contain_text(LONG_WORD[-40:])
 
 
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+@pytest.mark.parametrize("assignment", WRITTEN_ASSIGNMENTS)
 def test_hostile_answers_show_as_inert_text(page: Page, graded_course, assignment: str, request) -> None:
     request.node.screenshot_name = f"feedback-{assignment}-hostile-answer"
     watch = _open_feedback(page, graded_course, assignment, "hostile")

@@ -17,6 +17,16 @@ BARE_PATH = os.pathsep.join(p for p in ("/usr/local/bin", "/usr/bin", "/bin") if
 ASSIGNMENTS = sorted(d.name for d in (ROOT / "solutions").iterdir() if d.is_dir())
 
 
+def _has_written_answer(assignment: str) -> bool:
+    """Whether the assignment's source asks for a written (hand-graded Markdown) answer."""
+    nb = nbformat.read(ROOT / "solutions" / assignment / f"{assignment}.ipynb", as_version=4)
+    return any(c.cell_type == "markdown" and c.metadata.get("nbgrader", {}).get("solution") for c in nb.cells)
+
+
+# The pre/post checks and the follow-up are widgets only.
+WRITTEN_ASSIGNMENTS = [a for a in ASSIGNMENTS if _has_written_answer(a)]
+
+
 def make_course(folder: Path) -> Path:
     """Copy nbgrader_config.py and solutions/ into ``folder``."""
     shutil.copy(ROOT / "nbgrader_config.py", folder / "nbgrader_config.py")
