@@ -49,7 +49,9 @@ def assignment_row(page: Page, listing: str):
 
 
 def answer_brainstorm(page: Page, user_name: str, ideas: list[str]) -> None:
-    page.goto(f"{page.url.split('/user/')[0]}/user/{user_name}/lab/tree/module1/module1.ipynb", timeout=LOAD_TIMEOUT)
+    # ?reset: a fresh workspace, so a lesson left open in an earlier session (a second notebook) is not restored
+    page.goto(f"{page.url.split('/user/')[0]}/user/{user_name}/lab/tree/module1/module1.ipynb?reset",
+              timeout=LOAD_TIMEOUT)
     expect(page.locator(".jp-NotebookPanel .jp-Cell").first).to_be_visible(timeout=LOAD_TIMEOUT)
     wait_for_idle_kernel(page)
     run_all(page)
