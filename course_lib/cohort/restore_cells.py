@@ -121,8 +121,9 @@ class RestoreCheckCells(OverwriteCells):
 
     def _read_cells_once(self) -> None:
         """From here on, this notebook's gradebook cells are looked up in one copy (the first lookup reads it)."""
-        if not isinstance(self.gradebook, _NotebookCells):  # nbgrader opened (or borrowed) it for this notebook
-            self.gradebook = _NotebookCells(self.gradebook, self.notebook_id, self.assignment_id)
+        gradebook: Any = self.gradebook  # type: ignore[has-type]  # nbgrader sets it untyped
+        if not isinstance(gradebook, _NotebookCells):  # nbgrader opened (or borrowed) it for this notebook
+            self.gradebook = _NotebookCells(gradebook, self.notebook_id, self.assignment_id)
 
     def _known_cells(self) -> dict[str, set[str]]:
         if self._known is None:

@@ -160,7 +160,8 @@ def test_every_submission_is_graded_confined(cohort):
     assert "Graded 6 submission(s)" in done.stdout
     assert "Trainees' code ran confined: as a fresh sandbox user per notebook" in done.stdout
     # the kernels' own chatter goes to the log, not the instructor's terminal (the summary names the path taken)
-    chatter = [line for line in done.stdout.splitlines() if "kernel" in line.lower() and "executed in a kernel" not in line]
+    lines = done.stdout.splitlines()
+    chatter = [line for line in lines if "kernel" in line.lower() and "executed in a kernel" not in line]
     assert chatter == []
     uid_line = next(line for line in outputs(cohort["course"], "h4-reader").splitlines() if line.startswith("uid"))
     assert int(uid_line.split()[1]) >= cohort["base"]  # neither root nor the instructor
