@@ -16,16 +16,23 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from bs4 import BeautifulSoup
+from jinja2 import pass_context
 from nbconvert.exporters import HTMLExporter
+from nbconvert.exporters.templateexporter import TemplateExporter
+from nbconvert.filters import Highlight2HTML, clean_html
+from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from nbconvert.preprocessors import Preprocessor
 from nbformat import NotebookNode
 from nbgrader import utils
 from pygments.formatters import HtmlFormatter
 from traitlets import Bool, List, Unicode, default
 
+from .render_cache import kept_renderings
 from .safe_html import clean_answer_html, clean_lesson_html
 
 __all__ = [
@@ -118,6 +125,22 @@ class EscapeSubmissionFields(Preprocessor):
         return nb, resources
 
 
+class _CachedHighlight:
+    """``Highlight2HTML`` with each rendering kept: the same lesson code is highlighted once per process."""
+
+    def __init__(self, highlight: Highlight2HTML) -> None:
+        self._highlight = highlight
+        self.render = kept_renderings(self._render)
+
+    def _render(self, source: str, language: str | None, magics: str | None) -> str:
+        # The only part of a cell's metadata the highlighter reads (nbconvert's _pygments_highlight).
+        return str(self._highlight(source, language, {"magics_language": magics} if magics else None))
+
+    def __call__(self, source: str, language: str | None = None, metadata: Any = None) -> str:
+        magics = metadata.get("magics_language") if metadata else None
+        return self.render(str(source), language, magics)
+
+
 class CourseFeedbackExporter(HTMLExporter):
     """HTMLExporter for feedback pages: the course's template, sanitized, self-contained.
 
@@ -125,6 +148,13 @@ class CourseFeedbackExporter(HTMLExporter):
     also be set in ``c.CourseFeedbackExporter`` (nbgrader_config.py), because
     GenerateFeedback configures every HTMLExporter with its own template and
     configuration beats a default.
+
+    Fast for a large cohort (a grading worker renders thousands of pages):
+    Markdown and code renderings are kept per exporter (``render_cache``),
+    and the page is not re-parsed with BeautifulSoup unless it has an image
+    (nbconvert's ``HTMLExporter`` re-parses every page to give images without
+    alt text a placeholder; its other edits target JupyterLab's classes, which
+    this classic-based template does not use).
     """
 
     @default("template_name")
@@ -151,14 +181,68 @@ class CourseFeedbackExporter(HTMLExporter):
 
     def default_filters(self) -> Iterator[tuple[str, Callable[..., Any]]]:
         yield from super().default_filters()
+        yield ("clean_html", _clean_html)  # nbconvert's, on every code cell's highlighted input: kept
         yield ("clean_lesson_html", clean_lesson_html)
         yield ("clean_answer_html", clean_answer_html)
         yield ("graded_parts", graded_parts)
         yield ("points", points)
 
-    def _init_resources(self, resources: dict) -> dict:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._markdown = kept_renderings(self._render_markdown)
+        self._highlighters: dict[str | None, _CachedHighlight] = {}
+
+    def _render_markdown(self, source: str, path: str) -> str:
+        return str(HTMLExporter.markdown2html(self, {"resources": {"metadata": {"path": path}}}, source))
+
+    @pass_context
+    def markdown2html(self, context: Any, source: str) -> str:
+        """nbconvert's filter; a cell without attachments is rendered once per distinct source."""
+        if context.get("cell", {}).get("attachments"):
+            return str(HTMLExporter.markdown2html(self, context, source))
+        path = context.get("resources", {}).get("metadata", {}).get("path", "") if self.embed_images else ""
+        return self._markdown(str(source), path)
+
+    def from_notebook_node(  # type: ignore[override]
+        self, nb: NotebookNode, resources: dict[str, Any] | None = None, **kw: Any
+    ) -> tuple[str, dict[str, Any]]:
+        """``HTMLExporter.from_notebook_node`` with kept code renderings, re-parsing only pages with images."""
+        langinfo = nb.metadata.get("language_info", {})
+        lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+        if lexer not in self._highlighters:
+            self._highlighters[lexer] = _CachedHighlight(Highlight2HTML(pygments_lexer=lexer, parent=self))
+        resources = self._init_resources(resources)
+        self.register_filter("highlight_code", self.filters.get("highlight_code", self._highlighters[lexer]))
+        self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+            notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+        page, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+        return (_with_alt_text(page) if "<img" in page else page), resources
+
+    def _init_resources(self, resources: dict | None) -> dict:
         resources = super()._init_resources(resources)
         resources["organisation"] = self.organisation
         # Code colours inline, as nbconvert's own (CDN-free) Pygments styles.
-        resources["course_highlight_css"] = HtmlFormatter(style="default").get_style_defs(".highlight")
+        resources["course_highlight_css"] = _highlight_css()
         return resources
+
+
+@kept_renderings
+def _clean_html_kept(html: str) -> str:
+    return str(clean_html(html))
+
+
+def _clean_html(element: Any) -> str:
+    return _clean_html_kept(str(element))
+
+
+def _with_alt_text(page: str) -> str:
+    """As nbconvert's HTMLExporter: an image without alt text gets a placeholder that says so."""
+    soup = BeautifulSoup(page, features="html.parser")
+    for image in soup.select("img:not([alt])"):
+        image.attrs["alt"] = "No description has been provided for this image"
+    return str(soup)
+
+
+@lru_cache(maxsize=1)
+def _highlight_css() -> str:
+    return str(HtmlFormatter(style="default").get_style_defs(".highlight"))

@@ -25,6 +25,8 @@ from html.parser import HTMLParser
 import bleach
 from markupsafe import Markup
 
+from .render_cache import kept_renderings
+
 __all__ = ["ANSWER_TAGS", "LESSON_TAGS", "clean_answer_html", "clean_lesson_html"]
 
 # What Markdown renders to, and nothing that runs or embeds.
@@ -60,7 +62,12 @@ _lesson_cleaner = bleach.Cleaner(tags=LESSON_TAGS, attributes=_LESSON_ATTRIBUTES
 
 def clean_lesson_html(html: object) -> Markup:
     """HTML of the course's own Markdown, safe to insert as is."""
-    return Markup(_lesson_cleaner.clean(str(html)))  # noqa: S704 - bleach just made it safe
+    return _clean_lesson(str(html))
+
+
+@kept_renderings  # the same lesson cells come back in every trainee's feedback page
+def _clean_lesson(html: str) -> Markup:
+    return Markup(_lesson_cleaner.clean(html))  # noqa: S704 - bleach just made it safe
 
 
 class _Text(HTMLParser):
@@ -97,7 +104,11 @@ def clean_answer_html(rendered: object) -> Markup:
     unclosed ``<table>``); a grader must still read every word the trainee
     wrote, so then the whole answer is shown as escaped text instead.
     """
-    source = str(rendered)
+    return _clean_answer(str(rendered))
+
+
+@kept_renderings
+def _clean_answer(source: str) -> Markup:
     cleaned = _answer_cleaner.clean(source)
     if not _keeps_all_text(source, cleaned):
         return Markup(f'<pre class="answer-as-typed">{html.escape(source)}</pre>')  # noqa: S704 - escaped

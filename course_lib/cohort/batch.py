@@ -57,6 +57,7 @@ from .locking import gradebook_lock
 from .markers import MARKER_PREFIX, mark_graded
 from .nbgrader_adapter import deferred_commits, regular_files_only, shared_gradebook
 from .paths import without_execution
+from .submission_reads import SubmissionReads
 
 __all__ = ["BatchGrader", "Prepared", "SubmissionProblem"]
 
@@ -270,13 +271,14 @@ class BatchGrader:
             out.mkdir(parents=True)
             with regular_files_only((MARKER_PREFIX,)):
                 BaseConverter.init_assignment(self.feedback, item.assignment, item.student)
-            with shared_gradebook(self.gradebook):
-                for name, text in written:
-                    path = item.dest / f"{name}.ipynb"
-                    resources = _resources(self.feedback, path)
-                    html, resources = self.feedback.exporter.from_notebook_node(nbformat.reads(text, as_version=4),
-                                                                                resources)
-                    self.feedback.write_single_notebook(html, resources)
+            for name, text in written:
+                path = item.dest / f"{name}.ipynb"
+                resources = _resources(self.feedback, path)
+                # The notebook just written (validated as it was written): parsed again, not validated again.
+                graded = nbformat.v4.reads(text)
+                with shared_gradebook(SubmissionReads(self.gradebook, name, item.assignment, item.student)):
+                    html, resources = self.feedback.exporter.from_notebook_node(graded, resources)
+                self.feedback.write_single_notebook(html, resources)
             self.gradebook.db.rollback()  # GetGrades only reads
             self.feedback.set_permissions(item.assignment, item.student)
             mark_graded(out, item.dest)

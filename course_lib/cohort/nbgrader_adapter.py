@@ -29,6 +29,7 @@ un-locking the gradebook or copying links again.
 from __future__ import annotations
 
 import inspect
+import json
 import os
 import stat
 from collections.abc import Iterator
@@ -127,23 +128,39 @@ def set_exporter_steps(exporter: Exporter, steps: list) -> None:
 
 
 class _OnceCheckedJsonschema:
-    """``jsonschema`` for nbgrader's metadata checks: each schema checked once, instances as ``jsonschema.validate``."""
+    """``jsonschema`` for nbgrader's metadata checks: each schema checked once, instances as ``jsonschema.validate``.
+
+    nbgrader loads its schema afresh for every notebook, so schemas are known by their canonical JSON. Every
+    trainee's copy of a cell carries the same nbgrader metadata, so each distinct instance found valid is
+    remembered (bounded); an invalid one is checked, and reported, every time.
+    """
 
     def __init__(self) -> None:
-        self._validators: dict[int, tuple[Any, Any]] = {}
+        self._validators: dict[str, Any] = {}
+        self._valid: set[tuple[str, str]] = set()
 
     def validate(self, instance: Any, schema: Any, *args: Any, **kwargs: Any) -> None:
         if args or kwargs:
             jsonschema.validate(instance, schema, *args, **kwargs)
             return
-        kept = self._validators.get(id(schema))
-        if kept is None or kept[0] is not schema:
+        try:
+            key = (json.dumps(schema, sort_keys=True), json.dumps(instance, sort_keys=True))
+        except (TypeError, ValueError):  # not JSON: let jsonschema say what is wrong
+            jsonschema.validate(instance, schema)
+            return
+        if key in self._valid:
+            return
+        validator = self._validators.get(key[0])
+        if validator is None:
             cls = jsonschema.validators.validator_for(schema)
             cls.check_schema(schema)
-            kept = self._validators[id(schema)] = (schema, cls(schema))
-        error = jsonschema.exceptions.best_match(kept[1].iter_errors(instance))
+            validator = self._validators[key[0]] = cls(schema)
+        error = jsonschema.exceptions.best_match(validator.iter_errors(instance))
         if error is not None:
             raise error
+        if len(self._valid) >= 10_000:
+            self._valid.clear()
+        self._valid.add(key)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(jsonschema, name)

@@ -20,9 +20,10 @@ from pathlib import Path
 import nbformat
 import pytest
 from bs4 import BeautifulSoup
-from nbgrader.api import Gradebook
+from nbgrader.api import Gradebook, MissingEntry
 
 from course_lib.cohort.markers import fingerprint
+from course_lib.cohort.submission_reads import SubmissionReads
 from course_lib.models import PACKAGED_CONTENT
 
 from ..nbgrader.course import cell_by_id, make_course, nbgrader, submit, submit_synthetic
@@ -244,6 +245,35 @@ def test_a_restored_check_cell_says_so(courses):
 
 def test_the_fixture_with_ordinary_test_code_is_executed(courses):
     assert scores(courses["free"], QUIZ)[("good", "q-test")][0] == 1.0
+
+
+def test_feedback_reads_the_grades_and_comments_the_gradebook_holds(courses, tmp_path):
+    """The kernel-free feedback step reads a submission's rows at once (SubmissionReads): same rows, same errors."""
+    db = tmp_path / "gradebook.db"
+    shutil.copy(courses["free"] / "gradebook.db", db)
+    with Gradebook(f"sqlite:///{db}", "customer-service") as gb:
+        comment = gb.find_comment("m2-reflection", ASSIGNMENT, ASSIGNMENT, "good")
+        comment.manual_comment = "Clear <b>and</b> kind."
+        grade = gb.find_grade("m2-reflection", ASSIGNMENT, ASSIGNMENT, "good")
+        grade.manual_score = 1.5
+        gb.db.commit()
+        for student in STUDENTS:
+            reads = SubmissionReads(gb, ASSIGNMENT, ASSIGNMENT, student)
+            for cell in (*CHECKS, "m2-reflection"):
+                assert reads.find_grade(cell, ASSIGNMENT, ASSIGNMENT, student) is \
+                    gb.find_grade(cell, ASSIGNMENT, ASSIGNMENT, student)
+            assert reads.find_comment("m2-reflection", ASSIGNMENT, ASSIGNMENT, student).comment == \
+                gb.find_comment("m2-reflection", ASSIGNMENT, ASSIGNMENT, student).comment
+            for lookup in (reads, gb):
+                with pytest.raises(MissingEntry):
+                    lookup.find_grade("no-such-cell", ASSIGNMENT, ASSIGNMENT, student)
+                with pytest.raises(MissingEntry):
+                    lookup.find_comment(CHECKS[0], ASSIGNMENT, ASSIGNMENT, student)  # a check cell has none
+        reads = SubmissionReads(gb, ASSIGNMENT, ASSIGNMENT, "good")
+        assert reads.find_comment("m2-reflection", ASSIGNMENT, ASSIGNMENT, "good").comment == "Clear <b>and</b> kind."
+        assert reads.find_grade("m2-reflection", ASSIGNMENT, ASSIGNMENT, "good").score == 1.5
+        assert reads.find_grade(CHECKS[0], ASSIGNMENT, ASSIGNMENT, "poor") is \
+            gb.find_grade(CHECKS[0], ASSIGNMENT, ASSIGNMENT, "poor")  # another trainee: asked of the gradebook
 
 
 def test_bad_input_is_named_and_the_rest_graded(courses):
