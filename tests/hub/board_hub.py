@@ -52,10 +52,10 @@ def _require(condition: bool, what: str) -> None:
     pytest.skip(f"{what} is not installed")
 
 
-def http_status(url: str) -> int | None:
-    """The HTTP status ``url`` answers with (after redirects), or None when nothing answers."""
+def http_status(url: str | urllib.request.Request, timeout: float = 5) -> int | None:
+    """The HTTP status ``url`` (or a prepared request) answers with (after redirects), or None when nothing answers."""
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
             return response.status
     except urllib.error.HTTPError as exc:
         exc.close()

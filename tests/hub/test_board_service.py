@@ -29,7 +29,7 @@ from course_lib.live.publish import PublishError
 from deploy import course_server as names
 from tests.conftest import _local_only
 from tests.hub import board_hub as hub_fixture
-from tests.hub.board_hub import FACILITATOR, INSTRUCTOR, TRAINEES, BoardHub, answers_http
+from tests.hub.board_hub import FACILITATOR, INSTRUCTOR, TRAINEES, BoardHub, answers_http, http_status
 
 board_hub = hub_fixture.board_hub  # the module-scoped hub (a fixture)
 
@@ -61,16 +61,11 @@ def entry(hub: BoardHub, user: str) -> dict:
     return json.loads((hub.class_dir / ACTIVITY / f"{user}.json").read_text(encoding="utf-8"))
 
 
-def post(hub: BoardHub, body: bytes, token: str | None) -> int:
-    """A raw POST to the live-answers service; its HTTP status."""
+def post(hub: BoardHub, body: bytes, token: str | None) -> int | None:
+    """A raw POST to the live-answers service; its HTTP status (None if nothing answered)."""
     headers = {"Content-Type": "application/json", **({"Authorization": f"token {token}"} if token else {})}
     request = urllib.request.Request(f"{hub.live_url}api/answers", data=body, method="POST", headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status
-    except urllib.error.HTTPError as exc:
-        exc.close()
-        return exc.code
+    return http_status(request, timeout=30)
 
 
 def publish_all(hub: BoardHub, as_trainee) -> None:
