@@ -56,7 +56,9 @@ from traitlets.utils.importstring import import_item
 from .locking import gradebook_lock
 from .markers import MARKER_PREFIX, mark_graded
 from .nbgrader_adapter import deferred_commits, regular_files_only, shared_gradebook
+from .notes import submission_notes
 from .paths import without_execution
+from .restore_cells import RestoreCheckCells
 from .submission_reads import SubmissionReads
 
 __all__ = ["BatchGrader", "Prepared", "SubmissionProblem"]
@@ -139,6 +141,12 @@ class BatchGrader:
         return self._notebooks[assignment]
 
     # -- phase 1 ---------------------------------------------------------------------------------
+    def start(self) -> None:
+        """A new batch: steps that keep gradebook reads for a batch start afresh."""
+        for step in self.sanitize:
+            if isinstance(step, RestoreCheckCells):
+                step.start_batch()
+
     def prepare(self, assignment: str, student: str) -> Prepared:
         fmt = self.coursedir.format_path
         item = Prepared(assignment, student, Path(fmt(self.coursedir.submitted_directory, student, assignment)),
@@ -250,8 +258,8 @@ class BatchGrader:
                     _remove(item.dest)
 
     # -- phase 3 ---------------------------------------------------------------------------------
-    def finish(self, item: Prepared, inputs: str, feedback: bool) -> None:
-        """Write the autograded notebooks, the marker and (``feedback``) the feedback pages."""
+    def finish(self, item: Prepared, inputs: str, feedback: bool, timeout: Any = None) -> None:
+        """Write the autograded notebooks, the marker and (``feedback``) the feedback pages; note problems."""
         if item.error is not None:
             return
         written = []
@@ -262,6 +270,7 @@ class BatchGrader:
             written.append((resources["unique_key"], text))
         self.grader.set_permissions(item.assignment, item.student)
         mark_graded(item.dest, item.source, inputs)
+        item.notes[:0] = submission_notes([nb for nb, _ in item.notebooks], item.dest, timeout)
         if not feedback:
             return
         fmt = self.coursedir.format_path

@@ -75,17 +75,16 @@ from nbgrader.utils import rmtree, temp_attrs
 from sqlalchemy.exc import SAWarning
 from traitlets.utils.importstring import import_item
 
-from ..models import content_files, exercise_ids
-from ..nbgrader_cells import graded_exercise_id
+from ..models import content_files
 from ..nbgrader_plugins import TrustedWidgetScores
 from ..sandbox import ConfinedExecute, SandboxError, frozen_content, probe, protect_course_files
 from ..sandbox.folder import remove_stale
 from ..sandbox.processes import kill_all
-from ..store import DEFAULT_ANSWERS_DIR, AnswerStore
 from .batch import BatchGrader
 from .locking import LockedStep, course_lock, gradebook_lock, lock_path_for
 from .markers import MARKER_PREFIX, course_inputs, is_marked, mark_graded
 from .nbgrader_adapter import checked_schemas_once, exporter_steps, regular_files_only, set_exporter_steps
+from .notes import submission_notes
 from .paths import GradingPath, choose_paths, without_execution
 from .progress_bar import ProgressBar
 
@@ -311,25 +310,13 @@ def _reason(records: list[logging.LogRecord], exc: BaseException | None) -> str:
 
 def _notes(folder: Path, timeout: Any) -> list[str]:
     """Problems visible in a graded submission: cells stopped by the time limit, missing or unreadable answers."""
-    notes: list[str] = []
+    notebooks = []
     for path in sorted(folder.glob("*.ipynb")):
         try:
-            nb = nbformat.read(path, as_version=4)
+            notebooks.append(nbformat.read(path, as_version=4))
         except Exception:  # noqa: BLE001 - reported by nbgrader already
             continue
-        known = exercise_ids()
-        for cell in nb.cells:
-            if any(o.get("ename") == "CellTimeoutError" for o in cell.get("outputs", [])):
-                notes.append(f"a cell ran past the time limit ({timeout} s) and was stopped")
-            grade_id = graded_exercise_id(cell, known)
-            if grade_id is None:
-                continue
-            answers = AnswerStore(folder / DEFAULT_ANSWERS_DIR)
-            if answers.quarantined(grade_id):
-                notes.append(f"saved answers for {grade_id} could not be read (scored 0)")
-            elif not answers.path(grade_id).is_file():
-                notes.append(f"no saved answers for {grade_id} (scored 0)")
-    return notes
+    return submission_notes(notebooks, folder, timeout)
 
 
 def _grade_one(task: Task, force: bool, feedback: bool) -> Outcome:
@@ -392,17 +379,16 @@ def _grade_batch(tasks: Sequence[Task], force: bool, feedback: bool) -> list[Out
     timeout = app.config.Execute.get("timeout", "the")
     try:
         with checked_schemas_once():
+            batch.start()
             items = [batch.prepare(task.assignment, task.student) for task in tasks]
             batch.record(items)
             for item in items:
-                batch.finish(item, inputs.get(item.assignment, ""), feedback)
+                batch.finish(item, inputs.get(item.assignment, ""), feedback, timeout)
         outcomes = []
         for item in items:
             outcome = Outcome(Task(item.assignment, item.student), "graded" if item.error is None else "failed",
                               error=item.error, seconds=time.monotonic() - item.started)
-            if item.error is None:
-                outcome.notes = _notes(item.dest, timeout)
-            outcome.notes += item.notes
+            outcome.notes = item.notes
             outcomes.append(outcome)
         return outcomes
     except KeyboardInterrupt:

@@ -29,6 +29,7 @@ once or twice for every cell, a sixth of the kernel-free grading time.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -52,7 +53,7 @@ class _NotebookCells:
     """
 
     def __init__(self, gradebook: Gradebook, notebook_id: str, assignment_id: str) -> None:
-        self._gradebook = gradebook
+        self._gradebook = self.gradebook = gradebook
         notebook = gradebook.find_notebook(notebook_id, assignment_id)
         source = [SimpleNamespace(name=c.name, cell_type=c.cell_type, locked=c.locked, checksum=c.checksum,
                                   source=c.source) for c in notebook.source_cells]
@@ -95,6 +96,14 @@ class RestoreCheckCells(OverwriteCells):
         help="Put graded cells missing from a submission back (from the gradebook) before grading.",
     ).tag(config=True)
 
+    # Kernel-free batches (batch.py) keep each notebook's gradebook cells for the whole batch: its submissions
+    # are graded against one gradebook, under one lock, from one source. None: read once per notebook.
+    _kept: dict[tuple[str, str], _NotebookCells] | None = None
+
+    def start_batch(self) -> None:
+        """From now until the next call, a notebook's gradebook cells are read once for every submission."""
+        self._kept = {}
+
     def preprocess(self, nb: NotebookNode, resources: ResourcesDict) -> tuple[NotebookNode, ResourcesDict]:
         self._known: dict[str, set[str]] | None = None
         return super().preprocess(nb, resources)
@@ -122,8 +131,16 @@ class RestoreCheckCells(OverwriteCells):
     def _read_cells_once(self) -> None:
         """From here on, this notebook's gradebook cells are looked up in one copy (the first lookup reads it)."""
         gradebook: Any = self.gradebook  # type: ignore[has-type]  # nbgrader sets it untyped
-        if not isinstance(gradebook, _NotebookCells):  # nbgrader opened (or borrowed) it for this notebook
-            self.gradebook = _NotebookCells(gradebook, self.notebook_id, self.assignment_id)
+        if isinstance(gradebook, _NotebookCells):
+            return
+        # nbgrader opened (or borrowed) the gradebook for this notebook
+        key = (self.notebook_id, self.assignment_id)
+        kept = self._kept.get(key) if self._kept is not None else None
+        if kept is None or kept.gradebook is not gradebook:
+            kept = _NotebookCells(gradebook, self.notebook_id, self.assignment_id)
+            if self._kept is not None:
+                self._kept[key] = kept
+        self.gradebook = kept
 
     def _known_cells(self) -> dict[str, set[str]]:
         if self._known is None:
@@ -159,8 +176,19 @@ class RestoreCheckCells(OverwriteCells):
         path = Path(coursedir.format_path(coursedir.source_directory, ".", self.assignment_id),
                     f"{self.notebook_id}.ipynb")
         try:
-            nb = nbformat.read(path, as_version=4)
+            return list(_cell_order(str(path), *_signature(path)))
         except (OSError, ValueError) as exc:
             self.log.warning("Could not read %s for the cells' order (%s): restored cells go first", path, exc)
             return []
-        return [cell.metadata.get("nbgrader", {}).get("grade_id", "") for cell in nb.cells]
+
+
+def _signature(path: Path) -> tuple[int, int, int]:
+    info = path.stat()
+    return info.st_mtime_ns, info.st_size, info.st_ino
+
+
+@lru_cache(maxsize=64)
+def _cell_order(path: str, *signature: int) -> tuple[str, ...]:
+    """The grade ids of a source notebook in order, read once per version of the file (every submission asks)."""
+    nb = nbformat.read(path, as_version=4)
+    return tuple(cell.metadata.get("nbgrader", {}).get("grade_id", "") for cell in nb.cells)
