@@ -110,10 +110,11 @@ def graded_exercises(notebook: Path) -> list[str]:
     return [i for c in nbformat.read(notebook, as_version=4).cells if (i := graded_exercise_id(c, known))]
 
 
-def build(course: Path, trainees: int, seed: int) -> list[str]:
+def build(course: Path, trainees: int, seed: int, only: list[str] | None = None) -> list[str]:
     shutil.copy(ROOT / "nbgrader_config.py", course / "nbgrader_config.py")
     shutil.copytree(ROOT / "solutions", course / "solutions", ignore=shutil.ignore_patterns("answers", ".*"))
-    assignments = sorted(d.name for d in (course / "solutions").iterdir() if d.is_dir())
+    assignments = sorted(d.name for d in (course / "solutions").iterdir()
+                         if d.is_dir() and (not only or d.name in only))
     for assignment in assignments:
         subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force"],
                        cwd=course, env=env(), check=True, capture_output=True)
@@ -164,6 +165,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sample", type=int, default=20, help="trainees graded by plain nbgrader autograde")
     parser.add_argument("--changed", type=int, default=50, help="submissions changed before the re-run")
     parser.add_argument("--no-feedback", action="store_true", help="grade without writing feedback pages")
+    parser.add_argument("--assignments", nargs="*", metavar="assignment",
+                        help="only these assignments (default: every assignment in solutions/)")
     parser.add_argument("--seed", type=int, default=12)
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args(argv)
@@ -174,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
         course = tmp / "course"
         course.mkdir()
         started = time.perf_counter()
-        assignments = build(course, args.trainees, args.seed)
+        assignments = build(course, args.trainees, args.seed, args.assignments)
         submissions = args.trainees * len(assignments)
         print(f"built {args.trainees} trainees x {len(assignments)} assignments = {submissions} submissions "
               f"in {time.perf_counter() - started:.0f} s ({', '.join(assignments)})")

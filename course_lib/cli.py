@@ -197,6 +197,14 @@ def _each_assignment(args: argparse.Namespace, extra: list[str], step: list[str]
 
 
 def _feedback(args: argparse.Namespace, extra: list[str]) -> int:
+    from .cohort.gradebook import course_settings
+    from .cohort.gradebook_indexes import ensure_gradebook_indexes
+    from .cohort.locking import gradebook_lock, lock_path_for
+
+    if args.assignments or args.all:
+        settings = course_settings(args.course_dir, extra)
+        with gradebook_lock(lock_path_for(settings.db_url, settings.root)):
+            ensure_gradebook_indexes(settings.db_url)  # each page reads scores: without them a table scan each
     return _each_assignment(args, extra, ["generate_feedback"], ["--force", *extra])
 
 

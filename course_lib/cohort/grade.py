@@ -81,6 +81,7 @@ from ..sandbox import ConfinedExecute, SandboxError, frozen_content, probe, prot
 from ..sandbox.folder import remove_stale
 from ..sandbox.processes import kill_all
 from .batch import BatchGrader
+from .gradebook_indexes import ensure_gradebook_indexes
 from .locking import LockedStep, course_lock, gradebook_lock, lock_path_for
 from .markers import MARKER_PREFIX, course_inputs, is_marked, mark_graded
 from .nbgrader_adapter import checked_schemas_once, exporter_steps, regular_files_only, set_exporter_steps
@@ -536,6 +537,7 @@ def grade_cohort(
         check_configuration(app, probe_kernel=False)  # refuse a bad configuration before touching anything
         _check_gradebook(app, assignments, lock)
         with gradebook_lock(lock):
+            ensure_gradebook_indexes(app.coursedir.db_url)  # else every score is a table scan: quadratic
             paths = choose_paths(app.coursedir.db_url, app.coursedir.course_id, assignments, execute)
         executed = not all(path.kernel_free for path in paths.values())
         runner = check_configuration(app, probe_kernel=executed)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import sqlite3
 from pathlib import Path
 
 import nbformat
@@ -22,6 +23,7 @@ import pytest
 from bs4 import BeautifulSoup
 from nbgrader.api import Gradebook, MissingEntry
 
+from course_lib.cohort.gradebook_indexes import GRADEBOOK_INDEXES
 from course_lib.cohort.markers import fingerprint
 from course_lib.cohort.submission_reads import SubmissionReads
 from course_lib.models import PACKAGED_CONTENT
@@ -197,6 +199,10 @@ def test_both_paths_finish_and_say_which_path_they_took(courses):
     out = courses["ran_free"].stdout
     assert f"{ASSIGNMENT}: graded without a kernel (all 2 auto-graded cell(s) are widget checks" in out
     assert f"{QUIZ}: executed in a kernel (auto-graded code that is not a widget check: {QUIZ}/q-test)" in out
+    for course in (courses["executed"], courses["free"]):  # both paths add the indexes a large cohort needs
+        with sqlite3.connect(course / "gradebook.db") as connection:
+            names = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert {name for name, _table, _column in GRADEBOOK_INDEXES} <= names
 
 
 def test_every_score_is_the_same_on_both_paths(courses):

@@ -22,11 +22,14 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from nbgrader.api import Gradebook
+from sqlalchemy import create_engine, text
 
+from course_lib.cohort.gradebook_indexes import GRADEBOOK_INDEXES, ensure_gradebook_indexes
 from tests.nbgrader.course import BARE_PATH, nbgrader, submit_synthetic
 from tests.servers import free_port
 
@@ -136,25 +139,44 @@ def _nbgrader(course: Path, env: dict[str, str], *args: str) -> None:
     assert done.returncode == 0, f"nbgrader {' '.join(args)}:\n{done.stdout}\n{done.stderr}"
 
 
-def _scores(db_url: str, env: dict[str, str]) -> dict[tuple[str, str, str], float]:
-    """Every grade cell's score: (trainee, assignment, cell) -> score."""
+@contextmanager
+def _environment(env: dict[str, str]):
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:
-        with Gradebook(db_url, COURSE_ID) as gb:
-            return {
-                (grade.student.id, assignment, grade.name): grade.score
-                for assignment in ASSIGNMENTS
-                for submission in gb.find_assignment(assignment).submissions
-                for notebook in submission.notebooks
-                for grade in notebook.grades
-            }
+        yield
     finally:
         for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+def _scores(db_url: str, env: dict[str, str]) -> dict[tuple[str, str, str], float]:
+    """Every grade cell's score: (trainee, assignment, cell) -> score."""
+    with _environment(env), Gradebook(db_url, COURSE_ID) as gb:
+        return {
+            (grade.student.id, assignment, grade.name): grade.score
+            for assignment in ASSIGNMENTS
+            for submission in gb.find_assignment(assignment).submissions
+            for notebook in submission.notebooks
+            for grade in notebook.grades
+        }
+
+
+def _course_indexes(db_url: str, env: dict[str, str]) -> set[str]:
+    """``course grade``'s indexes, created (twice: the second time must change nothing), as PostgreSQL lists them."""
+    with _environment(env):
+        ensure_gradebook_indexes(db_url)
+        ensure_gradebook_indexes(db_url)
+        engine = create_engine(db_url)
+        try:
+            with engine.connect() as connection:
+                rows = connection.execute(text("SELECT indexname FROM pg_indexes WHERE indexname LIKE 'course_ix_%'"))
+                return {row[0] for row in rows}
+        finally:
+            engine.dispose()
 
 
 @pytest.mark.nbgrader
@@ -181,6 +203,8 @@ def test_two_instructors_grading_at_once_on_postgresql_match_sqlite(postgres_url
             assert run.returncode == 0, output
         assert not (course / "gradebook.db").exists()
         got = _scores(db_url, env)
+        assert _course_indexes(db_url, env) == {name for name, _table, _column in GRADEBOOK_INDEXES}
+        assert _scores(db_url, env) == got  # the indexes change no row
 
     assert {(s, a) for s, a, _cell in expected} == {(s, a) for s in QUALITY for a in ASSIGNMENTS}
     assert got == expected
