@@ -14,6 +14,8 @@
 3. In the same run, grades a sample of S trainees of one assignment with plain
    ``nbgrader autograde`` (one process, kernels) in a copy: per-submission
    cost side by side.
+   With ``--feedback-again``: ``course feedback`` (every page again, as after
+   hand grading) against ``nbgrader generate_feedback`` on the sample.
 4. Changes the answers of 50 submissions and runs ``course grade`` again:
    only those are graded (incremental re-run), timed.
 5. Checks that the plain nbgrader run and ``course grade`` recorded the same
@@ -165,6 +167,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sample", type=int, default=20, help="trainees graded by plain nbgrader autograde")
     parser.add_argument("--changed", type=int, default=50, help="submissions changed before the re-run")
     parser.add_argument("--no-feedback", action="store_true", help="grade without writing feedback pages")
+    parser.add_argument("--feedback-again", action="store_true",
+                        help="also time `course feedback` (after hand grading) against nbgrader generate_feedback")
     parser.add_argument("--assignments", nargs="*", metavar="assignment",
                         help="only these assignments (default: every assignment in solutions/)")
     parser.add_argument("--seed", type=int, default=12)
@@ -219,6 +223,22 @@ def main(argv: list[str] | None = None) -> int:
         for key in differ[:10]:
             print(f"  differs: {key}: nbgrader {a.get(key)} vs course grade {b.get(key)}")
 
+        figures: dict[str, object] = {}
+        if args.feedback_again:
+            # After hand grading: every page written again from the gradebook, against nbgrader's own command
+            # on the sample (whose autograded/ the plain run above made).
+            fb_wall, fb_peak, _, fb_cpu = run([sys.executable, "-m", "course_lib.cli", "feedback", *assignments],
+                                              course)
+            nb_wall, _, _, nb_cpu = run([sys.executable, "-m", "nbgrader", "generate_feedback", sample_assignment,
+                                         "--force"], plain)
+            fb_per, nb_per = fb_wall / submissions, nb_wall / len(sample)
+            print(f"course feedback, {submissions} submissions: {fb_wall:.1f} s wall ({fb_per * 1000:.1f} ms per "
+                  f"submission), {fb_cpu:.1f} CPU s, peak RSS {fb_peak / 2**20:.0f} MB; nbgrader generate_feedback, "
+                  f"{len(sample)} of {sample_assignment}: {nb_wall:.1f} s ({nb_per * 1000:.0f} ms per submission), "
+                  f"{nb_cpu:.1f} CPU s; per submission {nb_per / fb_per:.0f}x")
+            figures.update(feedback_wall_s=round(fb_wall, 1), feedback_ms_per_submission=round(fb_per * 1000, 1),
+                           nbgrader_feedback_ms_per_submission=round(nb_per * 1000))
+
         rng = random.Random(args.seed + 1)
         folders = sorted((course / "submitted").glob("*/*"))
         for folder in rng.sample(folders, min(args.changed, len(folders))):
@@ -240,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
                           "ratio": round(plain_per / per), "cpu_ms_per_submission": round(cpu_per * 1000, 1),
                           "nbgrader_cpu_ms_per_submission": round(plain_cpu_per * 1000),
                           "cpu_ratio": round(plain_cpu_per / cpu_per), "incremental_s": round(again, 1),
-                          "sample_identical": not differ, "load_after": os.getloadavg()}))
+                          "sample_identical": not differ, "load_after": os.getloadavg(), **figures}))
         return 1 if differ else 0
     finally:
         if args.keep:

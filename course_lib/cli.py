@@ -5,7 +5,7 @@
     course collect module1            # nbgrader collect module1
     course grade module1              # nbgrader autograde module1 && nbgrader generate_feedback module1
                                       #   (in parallel, with a progress bar and a summary)
-    course feedback module1           # nbgrader generate_feedback module1 --force (after hand grading)
+    course feedback module1           # nbgrader generate_feedback module1 --force, on all cores (after hand grading)
     course release-feedback module1   # nbgrader release_feedback module1
     course roster roster.csv          # nbgrader db student import roster.csv, with checks
     course trainee-config             # the trainees' nbgrader config (exchange, course id)
@@ -38,7 +38,7 @@ _WRAPS = {
     "release": "nbgrader generate_assignment ASSIGNMENT --force, then nbgrader release_assignment ASSIGNMENT",
     "collect": "nbgrader collect ASSIGNMENT",
     "grade": "nbgrader autograde ASSIGNMENT, then nbgrader generate_feedback ASSIGNMENT",
-    "feedback": "nbgrader generate_feedback ASSIGNMENT --force",
+    "feedback": "nbgrader generate_feedback ASSIGNMENT --force, on all cores",
     "release-feedback": "nbgrader release_feedback ASSIGNMENT",
     "roster": "nbgrader db student import ROSTER, with every row checked first",
     "trainee-config": "no nbgrader command; writes a config file that trainees' nbgrader reads",
@@ -89,6 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "scores and comments (notebooks are not run again)")
     feedback.add_argument("assignments", nargs="*", metavar="assignment")
     feedback.add_argument("--all", action="store_true", help="every assignment in the gradebook")
+    feedback.add_argument("--workers", type=int, help="processes (default: one per core)")
+    feedback.add_argument("--student", action="append", help="only this trainee (repeatable)")
 
     release_fb = command("release-feedback", "put the feedback in the exchange, where each trainee fetches their own")
     release_fb.add_argument("assignments", nargs="*", metavar="assignment")
@@ -197,15 +199,16 @@ def _each_assignment(args: argparse.Namespace, extra: list[str], step: list[str]
 
 
 def _feedback(args: argparse.Namespace, extra: list[str]) -> int:
-    from .cohort.gradebook import course_settings
-    from .cohort.gradebook_indexes import ensure_gradebook_indexes
-    from .cohort.locking import gradebook_lock, lock_path_for
+    from .cohort.feedback import feedback_cohort
 
-    if args.assignments or args.all:
-        settings = course_settings(args.course_dir, extra)
-        with gradebook_lock(lock_path_for(settings.db_url, settings.root)):
-            ensure_gradebook_indexes(settings.db_url)  # each page reads scores: without them a table scan each
-    return _each_assignment(args, extra, ["generate_feedback"], ["--force", *extra])
+    assignments = _assignments(args, extra) if (args.assignments or args.all) else []
+    if not assignments:
+        print("course feedback: name an assignment (or --all)", file=sys.stderr)
+        return 2
+    summary = feedback_cohort(args.course_dir, assignments, students=args.student, workers=args.workers,
+                              nbgrader_args=extra)
+    print(summary.text())
+    return 1 if summary.failed else 0
 
 
 def _release_feedback(args: argparse.Namespace, extra: list[str]) -> int:

@@ -54,7 +54,7 @@ from nbgrader.preprocessors import SaveAutoGrades
 from traitlets.utils.importstring import import_item
 
 from .locking import gradebook_lock
-from .markers import MARKER_PREFIX, mark_graded
+from .markers import MARKER_PREFIX, is_marked, mark_graded
 from .nbgrader_adapter import deferred_commits, regular_files_only, shared_gradebook
 from .notes import submission_notes
 from .paths import without_execution
@@ -271,32 +271,56 @@ class BatchGrader:
         self.grader.set_permissions(item.assignment, item.student)
         mark_graded(item.dest, item.source, inputs)
         item.notes[:0] = submission_notes([nb for nb, _ in item.notebooks], item.dest, timeout)
-        if not feedback:
-            return
-        fmt = self.coursedir.format_path
-        out = Path(fmt(self.coursedir.feedback_directory, item.student, item.assignment))
         try:
-            _remove(out)
-            out.mkdir(parents=True)
-            with regular_files_only((MARKER_PREFIX,)):
-                BaseConverter.init_assignment(self.feedback, item.assignment, item.student)
-            for name, text in written:
-                path = item.dest / f"{name}.ipynb"
-                resources = _resources(self.feedback, path)
-                # The notebook just written (validated as it was written): parsed again, not validated again.
-                graded = nbformat.v4.reads(text)
-                with shared_gradebook(SubmissionReads(self.gradebook, name, item.assignment, item.student)):
-                    html, resources = self.feedback.exporter.from_notebook_node(graded, resources)
-                self.feedback.write_single_notebook(html, resources)
-            self.gradebook.db.rollback()  # GetGrades only reads
-            self.feedback.set_permissions(item.assignment, item.student)
-            mark_graded(out, item.dest)
+            if feedback:
+                self.write_feedback(item.assignment, item.student, written)
         except Exception as exc:  # noqa: BLE001 - reported, grading stands
             self.gradebook.db.rollback()
             self.log.exception("Could not write the feedback of %s / %s", item.student, item.assignment)
             item.notes.append(f"feedback not written ({_one_line(exc)})")
         finally:
             item.notebooks = []  # memory stays flat: nothing of a finished submission is kept
+
+    def write_feedback(self, assignment: str, student: str, notebooks: list[tuple[str, str]]) -> None:
+        """The feedback pages of one graded submission, from its autograded notebooks (name, JSON text).
+
+        ``GenerateFeedback``'s own copy, preprocessors (``GetGrades`` reading this submission's rows at
+        once, see submission_reads.py), exporter and permissions; then the feedback marker.
+        """
+        fmt = self.coursedir.format_path
+        dest = Path(fmt(self.coursedir.autograded_directory, student, assignment))
+        out = Path(fmt(self.coursedir.feedback_directory, student, assignment))
+        _remove(out)
+        out.mkdir(parents=True)
+        with regular_files_only((MARKER_PREFIX,)):
+            BaseConverter.init_assignment(self.feedback, assignment, student)
+        for name, text in notebooks:
+            resources = _resources(self.feedback, dest / f"{name}.ipynb")
+            # A notebook nbgrader wrote (validated as it was written): parsed again, not validated again.
+            graded = nbformat.v4.reads(text)
+            with shared_gradebook(SubmissionReads(self.gradebook, name, assignment, student)):
+                html, resources = self.feedback.exporter.from_notebook_node(graded, resources)
+            self.feedback.write_single_notebook(html, resources)
+        self.gradebook.db.rollback()  # GetGrades only reads
+        self.feedback.set_permissions(assignment, student)
+        mark_graded(out, dest)
+
+    def rewrite_feedback(self, assignment: str, student: str) -> None:
+        """``course feedback``: the feedback of a graded submission again, with the gradebook's scores now."""
+        fmt = self.coursedir.format_path
+        dest = Path(fmt(self.coursedir.autograded_directory, student, assignment))
+        submitted = Path(fmt(self.coursedir.submitted_directory, student, assignment))
+        if not is_marked(dest, submitted):
+            raise SubmissionProblem("not graded as submitted (or its grading did not finish): run `course grade`")
+        notebooks = [(name, (dest / f"{name}.ipynb").read_text(encoding="utf-8"))
+                     for name in self._known_notebooks(assignment) if (dest / f"{name}.ipynb").is_file()]
+        if not notebooks:
+            raise SubmissionProblem("no graded notebook of the assignment in autograded/")
+        try:
+            self.write_feedback(assignment, student, notebooks)
+        except Exception:
+            self.gradebook.db.rollback()
+            raise
 
 
 class SubmissionProblem(ValueError):

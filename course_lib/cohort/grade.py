@@ -60,7 +60,7 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -135,6 +135,7 @@ class GradeSummary:
     confinement: str = ""  # how trainees' code ran (ConfinedExecute's mode), said in the summary
     stopped: str | None = None  # the signal that stopped the run early
     paths: list[GradingPath] = field(default_factory=list)  # how each assignment was graded
+    feedback_only: bool = False  # ``course feedback``: feedback written again, nothing graded
 
     def count(self, status: str) -> int:
         return sum(o.status == status for o in self.outcomes)
@@ -144,6 +145,8 @@ class GradeSummary:
         return [o for o in self.outcomes if o.status == "failed"]
 
     def text(self) -> str:
+        if self.feedback_only:
+            return self._feedback_text()
         lines = [
             f"Graded {self.count('graded')} submission(s), skipped {self.count('skipped')} already graded "
             f"(use --force to regrade), failed {self.count('failed')}; "
@@ -164,6 +167,16 @@ class GradeSummary:
         if noted:
             lines.append("Graded, with problems worth a look:")
             lines += [f"  {o.task.student} / {o.task.assignment}: {'; '.join(o.notes)}" for o in noted]
+        return "\n".join(lines)
+
+    def _feedback_text(self) -> str:
+        lines = [f"Wrote the feedback of {self.count('graded')} submission(s) from the gradebook, failed "
+                 f"{self.count('failed')}; {self.workers} worker(s), {self.seconds:.1f} s."]
+        if self.stopped:
+            lines.append(f"Stopped by {self.stopped} before the end: run `course feedback` again.")
+        if self.failed:
+            lines.append("No feedback written for:")
+            lines += [f"  {o.task.student} / {o.task.assignment}: {o.error}" for o in self.failed]
         return "\n".join(lines)
 
 
@@ -614,10 +627,12 @@ BATCH_SIZE = 100
 
 @dataclass(frozen=True)
 class _Job:
-    """Submissions one worker call grades: executed one at a time, or a kernel-free batch."""
+    """Submissions one worker call grades: executed one at a time, or a kernel-free batch (or, for
+    ``course feedback``, a batch whose feedback is written again)."""
 
     tasks: tuple[Task, ...]
     batch: bool
+    feedback_only: bool = False
 
 
 def _jobs(tasks: Sequence[Task], paths: dict[str, GradingPath], workers: int) -> list[_Job]:
@@ -628,6 +643,10 @@ def _jobs(tasks: Sequence[Task], paths: dict[str, GradingPath], workers: int) ->
 
 
 def _run_job(job: _Job, force: bool, feedback: bool) -> list[Outcome]:
+    if job.feedback_only:
+        from .feedback import feedback_batch
+
+        return feedback_batch(job.tasks)
     if job.batch:
         return _grade_batch(job.tasks, force, feedback)
     return [_grade_one(task, force, feedback) for task in job.tasks]
@@ -656,7 +675,7 @@ def _grade_in_pool(jobs: list[_Job], workers: int, initargs: tuple, force: bool,
                     for task in job.tasks:
                         attempts[task] = attempts.get(task, 0) + 1
                         if attempts[task] < 2:
-                            retry.append(_Job((task,), job.batch))  # maybe only a bystander: once more, alone
+                            retry.append(replace(job, tasks=(task,)))  # maybe only a bystander: once more, alone
                         else:
                             done.append(Outcome(task, "failed",
                                                 error="the grading process died (out of memory or killed?)"))

@@ -51,15 +51,24 @@ def fingerprint(submission: Path) -> str:
 
 
 def stat_signature(folder: Path) -> list[list]:
-    """``[relative path, size, mtime_ns]`` of every entry under ``folder`` (-1 for what is not a regular file)."""
+    """``[relative path, size, mtime_ns]`` of every entry under ``folder`` (-1 for what is not a regular file).
+
+    Real folders are entered, links are never followed (a link to a folder is one entry). One ``scandir``
+    per folder and no path arithmetic: a re-run checks every submission of the cohort this way.
+    """
     found = []
-    for top, dirs, files in os.walk(folder):
-        for name in files + [d for d in dirs if os.path.islink(os.path.join(top, d))]:
-            path = os.path.join(top, name)
-            info = os.lstat(path)
-            regular = stat.S_ISREG(info.st_mode)
-            found.append([os.path.relpath(path, folder), info.st_size if regular else -1,
-                          info.st_mtime_ns if regular else -1])
+    todo = [(os.fspath(folder), "")]
+    while todo:
+        top, prefix = todo.pop()
+        with os.scandir(top) as entries:
+            for entry in entries:
+                name = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    todo.append((entry.path, name + os.sep))
+                    continue
+                info = entry.stat(follow_symlinks=False)
+                regular = stat.S_ISREG(info.st_mode)
+                found.append([name, info.st_size if regular else -1, info.st_mtime_ns if regular else -1])
     return sorted(found)
 
 

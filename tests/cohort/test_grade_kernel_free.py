@@ -282,6 +282,27 @@ def test_feedback_reads_the_grades_and_comments_the_gradebook_holds(courses, tmp
             gb.find_grade(CHECKS[0], ASSIGNMENT, ASSIGNMENT, "poor")  # another trainee: asked of the gradebook
 
 
+def test_course_feedback_after_hand_grading_writes_what_nbgrader_writes(courses, tmp_path):
+    """`course feedback` (GenerateFeedback's steps on all cores) gives nbgrader's own generate_feedback pages."""
+    ours, theirs = tmp_path / "ours", tmp_path / "theirs"
+    for copy in (ours, theirs):
+        shutil.copytree(courses["free"], copy, symlinks=True)
+        with Gradebook(f"sqlite:///{copy / 'gradebook.db'}", "customer-service") as gb:
+            gb.find_grade("m2-reflection", ASSIGNMENT, ASSIGNMENT, "good").manual_score = 1.5
+            gb.find_comment("m2-reflection", ASSIGNMENT, ASSIGNMENT, "good").manual_comment = "Clear and <b>kind</b>."
+            gb.db.commit()
+    # Handed in again after grading: its feedback would not match what the trainee now has in submitted/.
+    (ours / "submitted" / "poor" / ASSIGNMENT / "answers" / f"{CHECKS[0]}.json").unlink()
+    ran = course_cli(ours, "feedback", ASSIGNMENT, env=courses["env"])
+    nbgrader(theirs, "generate_feedback", ASSIGNMENT, "--force")
+    assert "poor / module2: not graded as submitted" in ran.stdout, ran.stdout
+    assert "Traceback" not in ran.stderr and ran.returncode == 1  # one submission could not be done
+    for student in set(STUDENTS) - {"poor"}:
+        assert feedback_text(ours, student) == feedback_text(theirs, student), student
+    good = feedback_text(ours, "good")
+    assert "Clear and kind ." in good and "1.5 / 2" in good  # the hand grade and comment, formatted
+
+
 def test_bad_input_is_named_and_the_rest_graded(courses):
     out = courses["ran_free"].stdout
     for student, reason in BAD.items():
