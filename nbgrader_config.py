@@ -14,7 +14,6 @@ from nbgrader.preprocessors import (
     ClearHiddenTests,
     ClearOutput,
     DeduplicateIds,
-    GetGrades,
     IgnorePattern,
     LimitOutput,
     OverwriteKernelspec,
@@ -28,6 +27,7 @@ from course_lib.nbgrader_html import (
     TEMPLATE_FILTERS,
     CourseFeedbackExporter,
     EscapeSubmissionFields,
+    GradesWithStatus,
 )
 from course_lib.nbgrader_plugins import TrustedWidgetScores, protected_answer_files
 from course_lib.sandbox import ConfinedExecute
@@ -95,7 +95,7 @@ c.Execute.shutdown_kernel = "immediate"
 
 # Feedback pages: hide hidden tests; the course's own exporter and template
 # (self-contained, Markdown rendered and sanitized), for GenerateFeedback only.
-c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests]
+c.GenerateFeedback.preprocessors = [GradesWithStatus, ClearHiddenTests]  # GetGrades + parts not marked yet
 c.GenerateFeedback.exporter_class = CourseFeedbackExporter
 # Class-specific settings: they win over the HTMLExporter ones below and over
 # the 'feedback' template GenerateFeedback would otherwise set.

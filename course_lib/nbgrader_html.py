@@ -29,6 +29,7 @@ from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 from nbconvert.preprocessors import Preprocessor
 from nbformat import NotebookNode
 from nbgrader import utils
+from nbgrader.preprocessors import GetGrades
 from pygments.formatters import HtmlFormatter
 from traitlets import Bool, List, Unicode, default
 
@@ -42,6 +43,7 @@ __all__ = [
     "TEMPLATE_FILTERS",
     "CourseFeedbackExporter",
     "EscapeSubmissionFields",
+    "GradesWithStatus",
     "graded_parts",
     "points",
 ]
@@ -98,8 +100,24 @@ def graded_parts(nb: NotebookNode) -> list[dict[str, Any]]:
             "points": top,
             "percent": round(100 * score / top) if top else 0,
             "written": cell.cell_type == "markdown" or bool(nbgrader.get("solution")),
+            "awaiting": bool(nbgrader.get("awaiting_grade")),
         })  # fmt: skip
     return parts
+
+
+class GradesWithStatus(GetGrades):
+    """nbgrader's ``GetGrades`` that also marks each part still waiting for a hand grade (``awaiting_grade``).
+
+    Until an instructor marks a written answer, the gradebook holds 0 for it; the feedback page then says
+    "not marked yet" instead of "0 of 2 points", which a trainee would read as a fail.
+    """
+
+    def _get_score(self, cell: NotebookNode, resources: dict) -> None:
+        super()._get_score(cell, resources)
+        grade = self.gradebook.find_grade(cell.metadata["nbgrader"]["grade_id"], self.notebook_id,
+                                          self.assignment_id, self.student_id)
+        # Formgrader clears needs_manual_grade when a score is entered; a score set another way counts too.
+        cell.metadata.nbgrader["awaiting_grade"] = bool(grade.needs_manual_grade) and grade.manual_score is None
 
 
 class EscapeSubmissionFields(Preprocessor):

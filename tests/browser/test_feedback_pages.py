@@ -74,6 +74,16 @@ def test_feedback_page_reads_as_a_page(page: Page, graded_course, assignment: st
 
 
 @pytest.mark.parametrize("assignment", WRITTEN_ASSIGNMENTS)
+def test_a_written_answer_not_yet_marked_says_so(page: Page, graded_course, assignment: str) -> None:
+    """Before hand grading the written part reads "not marked yet", not "0 of 2 points" (which reads as a fail)."""
+    _open_feedback(page, graded_course, assignment, "good")
+    expect(page.locator(".part.written .part-score").first).to_contain_text("Not marked yet")
+    expect(page.locator(".summary td.num.awaiting").first).to_contain_text("not marked yet")
+    expect(page.locator(".summary .awaiting-note")).to_contain_text("waiting for your instructor to mark them")
+    assert " of 0 points" not in page.locator(".part.written .part-score").first.inner_text()
+
+
+@pytest.mark.parametrize("assignment", WRITTEN_ASSIGNMENTS)
 def test_trainee_markdown_renders_formatted(page: Page, graded_course, assignment: str, request) -> None:
     request.node.screenshot_name = f"feedback-{assignment}-good-answer"
     _open_feedback(page, graded_course, assignment, "good")

@@ -301,6 +301,7 @@ def test_course_feedback_after_hand_grading_writes_what_nbgrader_writes(courses,
         assert feedback_text(ours, student) == feedback_text(theirs, student), student
     good = feedback_text(ours, "good")
     assert "Clear and kind ." in good and "1.5 / 2" in good  # the hand grade and comment, formatted
+    assert "Not marked yet" not in good and "Not marked yet (2 points)" in feedback_text(ours, "empty")
 
 
 def test_bad_input_is_named_and_the_rest_graded(courses):
