@@ -25,9 +25,11 @@ once, then grades a batch of submissions in three phases:
    marker, then the feedback page with ``GenerateFeedback``'s own exporter and
    preprocessors (``GetGrades``, ``ClearHiddenTests``) and its marker.
 
-The classes and configuration are nbgrader's and the course's, the same the
-executed path runs; the equivalence test (tests/cohort/test_grade_kernel_free.py)
-grades one cohort both ways and compares every score and feedback text.
+``course feedback`` (feedback.py) runs phase 3's feedback step alone
+(``write_feedback``) on graded submissions. The classes and configuration
+are nbgrader's and the course's, the same the executed path runs; the
+equivalence test (tests/cohort/test_grade_kernel_free.py) grades one cohort
+both ways and compares every score and feedback text.
 """
 
 from __future__ import annotations
