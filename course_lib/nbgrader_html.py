@@ -156,7 +156,7 @@ class _CachedHighlight:
 
     def __call__(self, source: str, language: str | None = None, metadata: Any = None) -> str:
         magics = metadata.get("magics_language") if metadata else None
-        return self.render(str(source), language, magics)
+        return self.render(source, language, magics)
 
 
 class CourseFeedbackExporter(HTMLExporter):
@@ -219,7 +219,7 @@ class CourseFeedbackExporter(HTMLExporter):
         if context.get("cell", {}).get("attachments"):
             return str(HTMLExporter.markdown2html(self, context, source))
         path = context.get("resources", {}).get("metadata", {}).get("path", "") if self.embed_images else ""
-        return self._markdown(str(source), path)
+        return self._markdown(source, path)
 
     def from_notebook_node(  # type: ignore[override]
         self, nb: NotebookNode, resources: dict[str, Any] | None = None, **kw: Any
@@ -245,12 +245,8 @@ class CourseFeedbackExporter(HTMLExporter):
 
 
 @kept_renderings
-def _clean_html_kept(html: str) -> str:
+def _clean_html(html: str) -> str:
     return str(clean_html(html))
-
-
-def _clean_html(element: Any) -> str:
-    return _clean_html_kept(str(element))
 
 
 def _with_alt_text(page: str) -> str:

@@ -22,11 +22,15 @@ Result = TypeVar("Result")
 
 
 def kept_renderings(render: Callable[..., Result]) -> Callable[..., Result]:
-    """``render(text, *hashable)`` with results kept for texts up to ``LONGEST_KEPT`` characters."""
+    """``render(str(text), *hashable)`` with results kept for texts up to ``LONGEST_KEPT`` characters.
+
+    The text is passed on as a plain ``str`` (a ``Markup`` or a template value is converted first).
+    """
     cached = functools.lru_cache(maxsize=KEPT_RENDERINGS)(render)
 
     @functools.wraps(render)
-    def call(text: str, *rest: Any) -> Result:
+    def call(text: object, *rest: Any) -> Result:
+        text = str(text)
         return cached(text, *rest) if len(text) <= LONGEST_KEPT else render(text, *rest)
 
     call.cache_info = cached.cache_info  # type: ignore[attr-defined]

@@ -60,13 +60,9 @@ _answer_cleaner = bleach.Cleaner(tags=ANSWER_TAGS, attributes=_ANSWER_ATTRIBUTES
 _lesson_cleaner = bleach.Cleaner(tags=LESSON_TAGS, attributes=_LESSON_ATTRIBUTES, protocols=PROTOCOLS)
 
 
-def clean_lesson_html(html: object) -> Markup:
-    """HTML of the course's own Markdown, safe to insert as is."""
-    return _clean_lesson(str(html))
-
-
 @kept_renderings  # the same lesson cells come back in every trainee's feedback page
-def _clean_lesson(html: str) -> Markup:
+def clean_lesson_html(html: str) -> Markup:
+    """HTML of the course's own Markdown, safe to insert as is."""
     return Markup(_lesson_cleaner.clean(html))  # noqa: S704 - bleach just made it safe
 
 
@@ -97,18 +93,14 @@ def _keeps_all_text(source: str, cleaned: str) -> bool:
     return all(char in shown for char in _text(source))
 
 
-def clean_answer_html(rendered: object) -> Markup:
+@kept_renderings
+def clean_answer_html(source: str) -> Markup:
     """HTML of a trainee's Markdown: formatting only, safe to insert as is.
 
     The HTML5 parser behind bleach drops text it cannot place (e.g. after an
     unclosed ``<table>``); a grader must still read every word the trainee
     wrote, so then the whole answer is shown as escaped text instead.
     """
-    return _clean_answer(str(rendered))
-
-
-@kept_renderings
-def _clean_answer(source: str) -> Markup:
     cleaned = _answer_cleaner.clean(source)
     if not _keeps_all_text(source, cleaned):
         return Markup(f'<pre class="answer-as-typed">{html.escape(source)}</pre>')  # noqa: S704 - escaped

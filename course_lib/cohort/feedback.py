@@ -28,14 +28,14 @@ from ..sandbox import frozen_content, protect_course_files
 from .batch import BatchGrader, _one_line
 from .grade import (
     _STATE,
-    LOG_NAME,
     GradeSummary,
     Outcome,
     Task,
+    _batches,
     _check_gradebook,
     _cwd,
+    _fresh_log,
     _grade_in_pool,
-    _Job,
     _make_app,
     _stop_on_signals,
     default_workers,
@@ -46,9 +46,6 @@ from .locking import course_lock, gradebook_lock, lock_path_for
 from .progress_bar import ProgressBar
 
 __all__ = ["feedback_batch", "feedback_cohort"]
-
-BATCH_SIZE = 100  # as grading: shared set-up, several batches per worker, small memory
-
 
 def feedback_cohort(
     course_dir: Path | str,
@@ -73,11 +70,8 @@ def feedback_cohort(
                                         students))
         _STATE.update(app=app, lock=lock, paths={})
         workers = max(1, min(workers or default_workers() // 2, len(tasks) or 1))  # all CPU: one per core
-        log_file = Path(app.coursedir.root) / LOG_NAME
-        log_file.unlink(missing_ok=True)
-        os.close(os.open(log_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-        size = max(1, min(BATCH_SIZE, -(-len(tasks) // (4 * workers))))
-        jobs = [_Job(tuple(tasks[i:i + size]), True, feedback_only=True) for i in range(0, len(tasks), size)]
+        log_file = _fresh_log(app)
+        jobs = _batches(tasks, workers, feedback_only=True)
         with frozen_content(), _stop_on_signals() as stopped:
             bar = ProgressBar(len(tasks), "feedback ", stream=stream)
             bar.start()

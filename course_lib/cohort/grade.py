@@ -559,9 +559,7 @@ def grade_cohort(
         _STATE.update(app=app, lock=lock, paths=paths)
         # Without kernels the work is all CPU: one process per core; kernels wait, so two per core then.
         workers = max(1, min(workers or default_workers() // (1 if executed else 2), len(tasks) or 1))
-        log_file = Path(app.coursedir.root) / LOG_NAME
-        log_file.unlink(missing_ok=True)  # this run's log only, private: it holds trainees' output
-        os.close(os.open(log_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        log_file = _fresh_log(app)
         # Content is read once, before any kernel runs; the forked workers inherit it.
         with frozen_content(), _stop_on_signals() as stopped:
             inputs = {a: _course_inputs(app, a) for a in assignments}
@@ -578,6 +576,14 @@ def grade_cohort(
     return GradeSummary(sorted(outcomes, key=lambda o: o.task), workers, time.monotonic() - started,
                         confinement=_confinement_text(runner, executed), stopped=stopped[0] if stopped else None,
                         paths=[paths[a] for a in assignments])
+
+
+def _fresh_log(app: AutogradeApp) -> Path:
+    """This run's log file, empty and private (it holds trainees' output)."""
+    log_file = Path(app.coursedir.root) / LOG_NAME
+    log_file.unlink(missing_ok=True)
+    os.close(os.open(log_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    return log_file
 
 
 def _course_inputs(app: AutogradeApp, assignment: str) -> str:
@@ -638,8 +644,13 @@ class _Job:
 def _jobs(tasks: Sequence[Task], paths: dict[str, GradingPath], workers: int) -> list[_Job]:
     executed = [_Job((t,), False) for t in tasks if not paths[t.assignment].kernel_free]
     free = [t for t in tasks if paths[t.assignment].kernel_free]
-    size = max(1, min(BATCH_SIZE, -(-len(free) // (4 * workers))))
-    return executed + [_Job(tuple(free[i:i + size]), True) for i in range(0, len(free), size)]
+    return executed + _batches(free, workers)
+
+
+def _batches(tasks: Sequence[Task], workers: int, feedback_only: bool = False) -> list[_Job]:
+    """``tasks`` in batches of at most BATCH_SIZE, at least four per worker when there are enough."""
+    size = max(1, min(BATCH_SIZE, -(-len(tasks) // (4 * workers))))
+    return [_Job(tuple(tasks[i:i + size]), True, feedback_only) for i in range(0, len(tasks), size)]
 
 
 def _run_job(job: _Job, force: bool, feedback: bool) -> list[Outcome]:

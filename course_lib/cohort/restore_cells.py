@@ -53,7 +53,7 @@ class _NotebookCells:
     """
 
     def __init__(self, gradebook: Gradebook, notebook_id: str, assignment_id: str) -> None:
-        self._gradebook = self.gradebook = gradebook
+        self.gradebook = gradebook
         notebook = gradebook.find_notebook(notebook_id, assignment_id)
         source = [SimpleNamespace(name=c.name, cell_type=c.cell_type, locked=c.locked, checksum=c.checksum,
                                   source=c.source) for c in notebook.source_cells]
@@ -69,7 +69,7 @@ class _NotebookCells:
 
     def find_notebook(self, notebook_id: str, assignment_id: str) -> Any:
         return self.notebook if (notebook_id, assignment_id) == self._ids else \
-            self._gradebook.find_notebook(notebook_id, assignment_id)
+            self.gradebook.find_notebook(notebook_id, assignment_id)
 
     def find_source_cell(self, name: str, notebook_id: str, assignment_id: str) -> Any:
         return self._find(self._source, name, notebook_id, assignment_id, "source")
@@ -79,13 +79,13 @@ class _NotebookCells:
 
     def _find(self, cells: dict[str, Any], name: str, notebook_id: str, assignment_id: str, kind: str) -> Any:
         if (notebook_id, assignment_id) != self._ids:
-            return getattr(self._gradebook, f"find_{kind}_cell")(name, notebook_id, assignment_id)
+            return getattr(self.gradebook, f"find_{kind}_cell")(name, notebook_id, assignment_id)
         if name not in cells:
             raise MissingEntry()  # as the gradebook's own lookup
         return cells[name]
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self._gradebook, name)
+        return getattr(self.gradebook, name)
 
 
 class RestoreCheckCells(OverwriteCells):
