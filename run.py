@@ -42,6 +42,8 @@ def setup() -> dict[str, str]:
         subprocess.run([*pip, "-e", f"{ROOT}[test]"], check=True)
         # An editable install skips data files: link the course's lab extension (widgets in RISE slides).
         subprocess.run([str(_python()), "-m", "course_lib.live.rise"], check=True)
+        # ... and the course's JupyterLab defaults (no Jupyter news question over the first exercise).
+        subprocess.run([str(_python()), "-m", "course_lib.lab_defaults"], check=True)
         STAMP.write_text(wanted)
     env = dict(os.environ)
     env["PATH"] = str(BIN) + os.pathsep + env.get("PATH", "")

@@ -72,7 +72,11 @@ class BrainstormWidget(ExerciseView):
         self._row_widgets: list[tuple[w.Text, w.Button]] = []
         self._row_boxes: list[w.HBox] = []
         self._rendering = False  # True while rows are refilled: their value changes are not edits
-        self._just_added = False  # the field's text was added when it lost focus, just before Add
+        # The text last added from the field, until the trainee commits other text. A press of Add and the
+        # field's own commit reach the kernel in either order (ipywidgets holds a model's update back while
+        # its previous one is in flight, but sends a button's click at once), and a commit can arrive twice:
+        # so Add with an empty field right after an add is the same press, not a slip.
+        self._last_added: str | None = None
         self.add_button.on_click(lambda _button: self._add_clicked())
         self.entry.observe(self._entry_committed, names="value")
         # Offered once, while the graded brainstorm is empty: the ideas the trainee had in the lesson.
@@ -92,18 +96,23 @@ class BrainstormWidget(ExerciseView):
 
     # -- actions -----------------------------------------------------------
     def _entry_committed(self, change: dict) -> None:
-        if change["new"]:  # new text typed (the field cleared after an add is not)
-            self._just_added = False
-        if change["new"].strip():  # clearing the field after an add is not an entry
-            self.add(change["new"])
+        text = " ".join(change["new"].split())
+        if not text:  # clearing the field after an add is not an entry; typed spaces are new typing
+            if change["new"]:
+                self._last_added = None
+            return
+        if text == self._last_added and self.items and self.items[-1] == text:
+            self.entry.value = ""  # the same commit delivered again: it is in the list already
+            return
+        self._last_added = None
+        self.add(text)
 
     def _add_clicked(self) -> None:
-        # Clicking (or tabbing to) Add blurs the field, which sends and adds the text first; the click
-        # itself only retries text left in the field after a refusal. Either way the trainee types the
-        # next answer there, so the keyboard focus goes back to the field.
-        if self.entry.value.strip() or not self._just_added:
+        # Clicking (or tabbing to) Add blurs the field, which sends and adds the text; the click itself
+        # only retries text left in the field after a refusal. Either way the trainee types the next
+        # answer there, so the keyboard focus goes back to the field.
+        if self.entry.value.strip() or self._last_added is None:
             self.add(self.entry.value)
-        self._just_added = False
         self.entry.focus()
 
     def add(self, text: str) -> bool:
@@ -113,9 +122,9 @@ class BrainstormWidget(ExerciseView):
             self.message.value = problem
             return False
         self.items.append(" ".join(text.split()))
+        self._last_added = self.items[-1]
         self.entry.value = ""
         self._commit(f"Added answer {len(self.items)}.")
-        self._just_added = True
         return True
 
     def use_lesson_entries(self) -> int:

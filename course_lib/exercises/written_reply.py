@@ -2,6 +2,13 @@
 
 Saving is explicit (the trainee decides when a draft is ready); a note says so
 while the text differs from what was last saved.
+
+The text area sends its text when it loses focus (``continuous_update=False``),
+not keystroke by keystroke. Why: ipywidgets holds a model's update back while
+its previous one is in flight but sends a button's click at once, so with
+per-keystroke updates a quick Tab and Space on "Save reply" reached the kernel
+before the last words did and saved a truncated reply. Leaving the box (by Tab
+or by clicking Save) sends the whole text in one message, ahead of the click.
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ class WrittenReplyWidget(ExerciseView):
         self.text = w.Textarea(
             placeholder=exercise.placeholder,
             description="Your reply",
+            continuous_update=False,
             tooltip="Write the reply you would send, then click Save reply",
             layout=w.Layout(width="100%", height="14em"),
             style={"description_width": "initial"},

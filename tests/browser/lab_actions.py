@@ -60,3 +60,43 @@ def render_every_cell(settings_dir) -> None:
     tracker = settings_dir / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings"
     tracker.parent.mkdir(parents=True, exist_ok=True)
     tracker.write_text(json.dumps({"windowingMode": "none"}), encoding="utf-8")
+
+
+def kernel_connection_file(lab, notebook: str):
+    """The connection file of the kernel the lab runs for ``notebook`` (found through the server's sessions)."""
+    import json
+    import urllib.request
+
+    request = urllib.request.Request(f"{lab.url}/api/sessions", headers={"Authorization": f"token {lab.token}"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        sessions = json.load(response)
+    kernel_ids = [s["kernel"]["id"] for s in sessions if s["path"] == notebook]
+    assert len(kernel_ids) == 1, f"expected one kernel for {notebook}, found {sessions}"
+    return lab.log.parent / "jupyter-runtime" / f"kernel-{kernel_ids[0]}.json"
+
+
+class BusyKernel:
+    """Keep a notebook's kernel busy for a while from a second client, as a loaded machine would.
+
+    While the kernel runs ``time.sleep``, the browser's widget messages queue up behind it: ipywidgets
+    then holds back a model's later updates but still sends a button's click, so the order in which the
+    kernel sees them is the one a slow machine produces, every time.
+    """
+
+    def __init__(self, lab, notebook: str, seconds: float) -> None:
+        from jupyter_client import BlockingKernelClient
+
+        self.client = BlockingKernelClient()
+        self.client.load_connection_file(kernel_connection_file(lab, notebook))
+        self.seconds = seconds
+
+    def __enter__(self) -> BusyKernel:
+        self.client.start_channels()
+        self.msg_id = self.client.execute(f"import time; time.sleep({self.seconds})", store_history=False)
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        try:
+            self.client.get_shell_msg(timeout=self.seconds + 60)  # the sleep's reply: the queue moves again
+        finally:
+            self.client.stop_channels()

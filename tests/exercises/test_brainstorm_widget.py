@@ -103,13 +103,47 @@ def test_controls_are_labelled(answers):
     assert field.description == "Answer 1" and remove.tooltip == "Remove answer 1: Listen to the whole question"
 
 
-def test_add_after_the_text_was_sent_is_quiet_and_keeps_the_entry_for_the_next_answer(answers):
+def commit_from_browser(widget, text):
+    """The field's value as the browser sends it on Enter, Tab or blur (through ipywidgets' own path)."""
+    widget.entry.set_state({"value": text})
+
+
+# One Tab-to-Add-and-Enter makes two messages, the field's commit and Add's click, which ipywidgets may
+# deliver in either order (it holds a model's update back while its previous one is in flight, and sends
+# a click at once) and a commit may come twice: every order must add the answer once and say nothing else.
+@pytest.mark.parametrize(
+    "messages",
+    [["commit", "click"], ["click", "commit"], ["commit", "commit", "click"], ["commit", "click", "click"],
+     ["click", "commit", "commit"]],
+    ids="-".join,
+)
+def test_one_press_of_add_adds_once_whatever_order_its_messages_arrive_in(answers, messages):
     widget = brainstorm("m1-brainstorm", answers)
-    type_and_press_enter(widget, "Listen to the whole question")  # sent as the field lost focus to Add
+    commit_from_browser(widget, "Listen to the whole question")  # the first answer, by Enter
+    text = "Call the customer back when I promised"
+    for message in messages:
+        if message == "commit":
+            commit_from_browser(widget, text)
+        else:
+            widget.add_button.click()
+    assert saved_items(answers) == ["Listen to the whole question", text]
+    assert widget.message.value == "Added answer 2."  # never "Type a behaviour first." nor "already have"
+    assert widget.entry.value == ""
+
+
+def test_add_with_nothing_typed_and_nothing_just_added_asks_for_text(answers):
+    widget = brainstorm("m1-brainstorm", answers)
     widget.add_button.click()
-    assert widget.message.value == "Added answer 1."  # not "Type a behaviour first."
-    widget.add_button.click()  # a second click with nothing typed is a slip worth naming
     assert widget.message.value == "Type a behaviour first."
+    assert not (answers / "m1-brainstorm.json").exists()
+
+
+def test_typing_an_earlier_answer_again_is_named_as_a_duplicate(answers):
+    widget = brainstorm("m1-brainstorm", answers)
+    for text in ["Listen to the whole question", "Smile at every caller", "Listen to the whole question"]:
+        commit_from_browser(widget, text)
+    assert "already have that answer" in widget.message.value
+    assert saved_items(answers) == ["Listen to the whole question", "Smile at every caller"]
 
 
 def test_rows_are_kept_across_edits_so_focus_stays_in_the_edited_field(answers):
