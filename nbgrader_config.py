@@ -49,8 +49,13 @@ c.CourseDirectory.release_directory = "exercises"
 c.CourseDirectory.solution_directory = "instructor-solutions"
 c.CourseDirectory.db_url = "sqlite:///" + os.path.join(c.CourseDirectory.root, "gradebook.db")
 # The exchange folder for release/fetch/submit/collect: nbgrader's default
-# (/usr/local/share/nbgrader/exchange) unless COURSE_EXCHANGE names another,
-# e.g. a shared drive; `--Exchange.root=...` on a command still wins.
+# (/usr/local/share/nbgrader/exchange) unless the course server's own settings
+# beside this file (course_server_config.py, written by deploy/server_setup.py,
+# so an ordinary shell in the course folder finds the server's exchange) or
+# COURSE_EXCHANGE name another; `--Exchange.root=...` on a command still wins.
+_server_settings = os.path.join(c.CourseDirectory.root, "course_server_config.py")
+if os.path.exists(_server_settings):
+    load_subconfig(_server_settings)  # noqa: F821 - provided by traitlets when this file is loaded
 if os.environ.get("COURSE_EXCHANGE"):
     c.Exchange.root = os.environ["COURSE_EXCHANGE"]
 # Collect as the instructor without following links a trainee put in a

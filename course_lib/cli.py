@@ -108,6 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
                               "user's Jupyter; see `jupyter --paths`)")
     trainee.add_argument("--exchange", help="exchange folder (default: Exchange.root of the course's config)")
     trainee.add_argument("--force", action="store_true", help="replace a file this command did not write")
+    trainee.add_argument("--shared-account", action="store_true",
+                         help="every trainee runs as one OS account (tests, containers): file submissions under "
+                              "JUPYTERHUB_USER, which a trainee can change; by default the id is the OS account")
 
     export = command("export", "write the grades CSV: a row per trainee, a column per exercise and module, totals")
     export.add_argument("assignments", nargs="*", metavar="assignment", help="default: every assignment")
@@ -234,7 +237,8 @@ def _trainee_config(args: argparse.Namespace, extra: list[str]) -> int:
     settings = course_settings(args.course_dir, extra)
     exchange = os.path.abspath(args.exchange or settings.exchange_root)
     try:
-        path = write_trainee_config(args.output or DEFAULT_PATH, exchange, settings.course_id, force=args.force)
+        path = write_trainee_config(args.output or DEFAULT_PATH, exchange, settings.course_id, force=args.force,
+                                    shared_account=args.shared_account)
     except OSError as exc:
         print(f"course trainee-config: {exc}", file=sys.stderr)
         return 1

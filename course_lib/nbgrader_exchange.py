@@ -11,6 +11,14 @@ folder, so a link swapped in while the copy runs is not followed either.
 Links and special files (FIFOs, sockets, devices) are left out, and each one
 is named in the log; a submission whose own folder is a link is not collected.
 
+A trainee can also name another trainee in a submission (nbgrader takes the
+name from the trainee's own config or environment). nbgrader's collect only
+warns when the folder's owner differs from the name ("cheating attempt?") and
+collects it anyway, as that trainee's latest work. With ``check_owner`` on (the
+default; off only where every trainee runs as one OS account), ``SafeCollect``
+refuses such a submission, collects the trainee's own latest one instead, and
+names every refusal again at the end.
+
 Configured in nbgrader_config.py::
 
     c.ExchangeFactory.collect = "course_lib.nbgrader_exchange.SafeCollect"
@@ -19,7 +27,9 @@ Configured in nbgrader_config.py::
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
+import pwd
 import shutil
 import stat
 import tempfile
@@ -27,7 +37,7 @@ from pathlib import Path
 
 from nbgrader.exchange.default.collect import ExchangeCollect
 
-__all__ = ["SafeCollect", "copy_without_links"]
+__all__ = ["SafeCollect", "copy_without_links", "owner_name"]
 
 _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
 # O_NONBLOCK: opening a FIFO that was swapped in must not hang the collect.
@@ -101,8 +111,55 @@ def copy_without_links(source: Path | str, target: Path | str) -> list[str]:
         os.close(root)
 
 
+def owner_name(path: str) -> str:
+    """The account that owns ``path`` itself (a link is not followed), or ``uid N`` for an unknown one."""
+    uid = os.lstat(path).st_uid
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:
+        return f"uid {uid}"
+
+
 class SafeCollect(ExchangeCollect):
-    """``nbgrader collect`` that never follows a link a trainee put in a submission."""
+    """``nbgrader collect`` that never follows a link and never files one trainee's work as another's."""
+
+    def init_src(self) -> None:
+        super().init_src()
+        self.refused: list[str] = []
+        if not self.check_owner:
+            return
+        student = self.coursedir.student_id or "*"
+        pattern = os.path.join(self.inbound_path, f"{student}+{self.coursedir.assignment_id}+*")
+        genuine = []
+        for record in (self._path_to_record(path) for path in glob.glob(pattern)):
+            owner = owner_name(os.path.join(self.inbound_path, record["filename"]))
+            if owner == record["username"]:
+                genuine.append(record)
+                continue
+            refusal = f"{record['filename']} names {record['username']} but was submitted by {owner}"
+            self.refused.append(refusal)
+            self.log.error("Not collected: %s", refusal)
+        self.src_records = self._latest_per_trainee(genuine)
+
+    def _latest_per_trainee(self, records: list[dict]) -> list[dict]:
+        """nbgrader's choice among a trainee's submissions (newest; with before_duedate, newest in time)."""
+        by_trainee: dict[str, list[dict]] = {}
+        for record in records:
+            by_trainee.setdefault(record["username"], []).append(record)
+        chosen = []
+        for submissions in by_trainee.values():
+            newest_first = self._sort_by_timestamp(submissions)
+            if self.duedate is not None and self.before_duedate:
+                on_time = [r for r in newest_first if r["timestamp"] <= self.duedate]
+                newest_first = on_time or newest_first
+            chosen.append(newest_first[0])
+        return chosen
+
+    def copy_files(self) -> None:
+        super().copy_files()
+        if self.refused:
+            self.log.error("Refused %d submission(s) made in another trainee's name (nothing of theirs was "
+                           "replaced): %s", len(self.refused), "; ".join(self.refused))
 
     @staticmethod
     def _drop_empty_parent(dest: str) -> None:

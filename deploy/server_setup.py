@@ -90,6 +90,19 @@ def install_lessons(where: Layout, repo: Path) -> None:
             os.chmod(os.path.join(folder, name), 0o644)
 
 
+SERVER_SETTINGS = "course_server_config.py"  # read by the course's nbgrader_config.py when present
+
+
+def write_course_server_settings(where: Layout) -> Path:
+    """The course folder's own note of this server's exchange: `course release` works from any shell."""
+    path = where.course_dir / SERVER_SETTINGS
+    path.write_text("# This course server's settings, written by deploy/server_setup.py.\n"
+                    "c = get_config()  # noqa: F821\n"
+                    f"c.Exchange.root = {str(where.exchange)!r}\n", encoding="utf-8")
+    path.chmod(0o644)
+    return path
+
+
 def ensure_grader(where: Layout, repo: Path) -> Path:
     """Create the grader account and its course folder if missing; return the course folder."""
     try:
@@ -112,6 +125,10 @@ def ensure_grader(where: Layout, repo: Path) -> Path:
             os.chown(folder, account.pw_uid, account.pw_gid)
             for name in files:
                 os.chown(os.path.join(folder, name), account.pw_uid, account.pw_gid)
+    # Always (re)written: an upgraded server's course folder learns the exchange too.
+    settings = write_course_server_settings(where)
+    account = pwd.getpwnam(where.grader_user)
+    os.chown(settings, account.pw_uid, account.pw_gid)
     return course
 
 

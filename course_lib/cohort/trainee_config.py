@@ -23,18 +23,23 @@ DEFAULT_PATH = Path("/etc/jupyter/nbgrader_config.py")
 MARKER = "# nbgrader settings for trainees, written by `course trainee-config`."
 
 
-def render(exchange_root: str, course_id: str) -> str:
-    """The file's text; values are written as Python literals (repr), never pasted in as code."""
-    return f'''{MARKER}
-# Rewrite it with that command (in the course folder) rather than by hand.
-c = get_config()  # noqa: F821 - provided by traitlets when this file is loaded
+_OS_ACCOUNT_ID = '''
+# Each trainee's submissions are filed under their operating-system account,
+# read from the process itself: not from JUPYTERHUB_USER, USER or anything
+# else a trainee can set in a terminal. (`course collect` refuses a submission
+# whose folder is owned by someone other than the trainee it names.)
+import os  # noqa: E402
+import pwd  # noqa: E402
 
-# The folder where the instructor releases assignments and trainees submit.
-c.Exchange.root = {exchange_root!r}
-c.CourseDirectory.course_id = {course_id!r}
+c.CourseDirectory.student_id = pwd.getpwuid(os.getuid()).pw_name
+'''
 
-# On JupyterHub each trainee's submissions are filed under their hub name,
-# even when every trainee's server runs as one operating-system user.
+_SHARED_ACCOUNT_ID = '''
+# Every trainee's server runs as one operating-system account here, so the
+# account cannot tell them apart: submissions are filed under the hub name.
+# A trainee can change that variable in a terminal, and collect cannot check
+# owners (check_owner is off), so use this only where trainees cannot reach
+# a terminal, or use an exchange service that checks the hub's identity.
 import os  # noqa: E402
 
 if os.environ.get("JUPYTERHUB_USER"):
@@ -42,7 +47,25 @@ if os.environ.get("JUPYTERHUB_USER"):
 '''
 
 
-def write_trainee_config(path: Path | str, exchange_root: str, course_id: str, force: bool = False) -> Path:
+def render(exchange_root: str, course_id: str, shared_account: bool = False) -> str:
+    """The file's text; values are written as Python literals (repr), never pasted in as code.
+
+    ``shared_account``: every trainee runs as one OS account (tests, some containers), so the id comes
+    from the hub's name for the trainee; otherwise it is the OS account the trainee's process runs as.
+    """
+    identity = _SHARED_ACCOUNT_ID if shared_account else _OS_ACCOUNT_ID
+    return f'''{MARKER}
+# Rewrite it with that command (in the course folder) rather than by hand.
+c = get_config()  # noqa: F821 - provided by traitlets when this file is loaded
+
+# The folder where the instructor releases assignments and trainees submit.
+c.Exchange.root = {exchange_root!r}
+c.CourseDirectory.course_id = {course_id!r}
+{identity}'''
+
+
+def write_trainee_config(path: Path | str, exchange_root: str, course_id: str, force: bool = False,
+                         shared_account: bool = False) -> Path:
     """Write the trainees' config to ``path`` (readable by everyone), atomically.
 
     Refuses (``FileExistsError``) to replace a file that this command did not
@@ -61,7 +84,7 @@ def write_trainee_config(path: Path | str, exchange_root: str, course_id: str, f
     fd, tmp = tempfile.mkstemp(prefix=".nbgrader_config.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(render(exchange_root, course_id))
+            handle.write(render(exchange_root, course_id, shared_account))
         os.chmod(tmp, 0o644)  # every trainee's Jupyter reads it
         os.replace(tmp, path)
     except BaseException:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import pwd
+
 import pytest
 from traitlets.config.loader import PyFileConfigLoader
 
@@ -40,8 +43,16 @@ def test_the_trainees_config_is_valid_python_whatever_the_paths_hold(tmp_path):
     target = write_trainee_config(tmp_path / "cfg" / "nbgrader_config.py", str(exchange), "cs-2025")
     config = PyFileConfigLoader(target.name, path=str(target.parent)).load_config()
     assert config.Exchange.root == str(exchange) and config.CourseDirectory.course_id == "cs-2025"
-    assert "student_id" not in config.CourseDirectory  # only on JupyterHub (JUPYTERHUB_USER)
+    assert config.CourseDirectory.student_id == pwd.getpwuid(os.getuid()).pw_name  # the account, not the env
     assert oct(target.stat().st_mode & 0o777) == "0o644"
+
+
+def test_the_shared_account_config_takes_the_hub_name_and_says_why(tmp_path, monkeypatch):
+    target = write_trainee_config(tmp_path / "nbgrader_config.py", "/srv/x", "cs-2025", shared_account=True)
+    monkeypatch.setenv("JUPYTERHUB_USER", "alice")
+    config = PyFileConfigLoader(target.name, path=str(target.parent)).load_config()
+    assert config.CourseDirectory.student_id == "alice"
+    assert "collect cannot check" in target.read_text(encoding="utf-8")
 
 
 def test_the_trainees_config_never_replaces_someone_elses_file(tmp_path, capsys):

@@ -114,7 +114,8 @@ def deadline(tmp_path_factory):
     ok(run_course(course, "roster", str(roster)))
 
     config_dir = tmp / "jupyter-config"
-    ok(run_course(course, "trainee-config", "-o", str(config_dir / "nbgrader_config.py"), "--exchange", str(exchange)))
+    ok(run_course(course, "trainee-config", "-o", str(config_dir / "nbgrader_config.py"), "--exchange", str(exchange),
+                  "--shared-account"))
     ok(run_course(course, "release", "module1", "--exchange", str(exchange)))
 
     homes = {sid: tmp / f"home-{sid}" for sid in [*TRAINEES, BROKEN, MALLORY]}

@@ -192,8 +192,10 @@ class CourseHub:
                env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
         """``command`` as OS user ``user`` (runuser), with the system-wide environment first on PATH."""
         path = f"{PREFIX / 'bin'}:/usr/local/bin:/usr/bin:/bin"
+        # An ordinary login shell: nothing of the hub's (no COURSE_EXCHANGE), so the course folder's own
+        # settings must be enough.
         environment = ["env", "-i", f"PATH={path}", f"HOME={pwd.getpwnam(user).pw_dir}", "LANG=C.UTF-8",
-                       f"COURSE_EXCHANGE={self.exchange}", *(f"{k}={v}" for k, v in (env or {}).items())]
+                       *(f"{k}={v}" for k, v in (env or {}).items())]
         return subprocess.run(["runuser", "-u", user, "--", *environment, *command], cwd=cwd,
                               capture_output=True, text=True, timeout=timeout)
 

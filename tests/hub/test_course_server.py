@@ -1,7 +1,8 @@
 """A real class on the course server, end to end in Chromium.
 
 Three trainees and an instructor log in through the hub (PAM passwords of real OS users). The
-instructor releases module1 (as the grader account, as in formgrader's terminal); each trainee
+instructor releases module1 (as the grader account in an ordinary shell, without the hub's
+environment: the course folder itself knows the exchange); each trainee
 fetches it from JupyterLab's Assignments tab, answers the brainstorm in the browser and submits.
 The hub is restarted mid-session. The instructor collects, grades (deploy/grade.sh, as root) and
 releases feedback; a trainee fetches it and opens it.
