@@ -17,7 +17,6 @@ from nbgrader.preprocessors import (
     IgnorePattern,
     LimitOutput,
     OverwriteKernelspec,
-    SaveAutoGrades,
 )
 
 from course_lib.cohort.restore_cells import RestoreCheckCells
@@ -29,7 +28,7 @@ from course_lib.nbgrader_html import (
     EscapeSubmissionFields,
     GradesWithStatus,
 )
-from course_lib.nbgrader_plugins import TrustedWidgetScores, protected_answer_files
+from course_lib.nbgrader_plugins import SaveAutoGradesWithReview, TrustedWidgetScores, protected_answer_files
 from course_lib.sandbox import ConfinedExecute
 
 c = get_config()  # noqa: F821 - provided by traitlets when this file is loaded
@@ -79,7 +78,8 @@ c.Autograde.autograde_preprocessors = [
     ClearMetadataPreprocessor,
     LimitOutput,
     TrustedWidgetScores,
-    SaveAutoGrades,
+    # SaveAutoGrades, except that an answer the scorer cannot judge is left for the trainer (needs manual grade).
+    SaveAutoGradesWithReview,
     AssignLatePenalties,
     CheckCellMetadata,
 ]

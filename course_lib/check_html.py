@@ -137,9 +137,9 @@ def feedback_html(graded: Graded, *, figures: Sequence[Figure] = ()) -> str:
         parts.append(f'<p style="color:#b3261e"><strong>{html.escape(graded.problem)}</strong></p>')
     if graded.practice:  # a lesson: nothing is graded, so no score
         parts.append(f'<p style="margin:0.6em 0"><em>{html.escape(PRACTICE_LINE)}</em></p>')
-    else:
-        parts.append(f'<p style="font-size:1.15em;margin:0.6em 0"><strong>Score: {graded.score:g} of '
-                     f"{exercise.points:g} points</strong></p>")
+    else:  # "Score: 4 of 6 points", or that the trainer will mark it
+        line = graded.score_line(exercise.points)
+        parts.append(f'<p style="font-size:1.15em;margin:0.6em 0"><strong>{html.escape(line)}</strong></p>')
     parts.append(_answers(result.answer_lines))
     parts += [_block(block) for block in _tree(shorten(list(result.feedback)))]
     parts += [_figure(figure) for figure in figures]

@@ -90,6 +90,9 @@ class Graded:
     def score_line(self, points: float) -> str:
         """``Score: 2.5 of 5 points``; the rubric points only when they explain a partial score on another scale."""
         scaled = self.result.scaled(points)
+        if self.result.review:
+            return (f"Score: to be marked by your trainer (the automatic suggestion, {scaled:g} of {points:g} "
+                    "points, does not count)")
         line = f"Score: {scaled:g} of {points:g} points"
         rubric = self.result.points, self.result.max_points
         if 0 < scaled < points and rubric[1] != points and rubric[1] > 1 and float(rubric[0]).is_integer():

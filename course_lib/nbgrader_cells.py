@@ -14,7 +14,17 @@ from typing import Any
 
 from .models import exercise_ids
 
-__all__ = ["graded_exercise_id", "names_exercise"]
+__all__ = ["REVIEW_KEY", "graded_exercise_id", "names_exercise", "needs_review"]
+
+# Cell metadata (under "course") that the grader's plug-in sets when a trainer must mark the answer by hand:
+# the reason, said in the grading summary.
+REVIEW_KEY = "needs_review"
+
+
+def needs_review(cell: Mapping[str, Any]) -> str | None:
+    """Why a trainer must mark this graded cell (None: its automatic score stands)."""
+    course = cell.get("metadata", {}).get("course", {})
+    return course.get(REVIEW_KEY) if isinstance(course, Mapping) else None
 
 
 def names_exercise(grade_id: object, known: Collection[str] | None = None) -> bool:

@@ -23,15 +23,15 @@ from textwrap import dedent
 from nbformat import NotebookNode
 from nbformat.v4 import new_output
 from nbgrader.coursedir import CourseDirectory
-from nbgrader.preprocessors import NbGraderPreprocessor
+from nbgrader.preprocessors import NbGraderPreprocessor, SaveAutoGrades
 from traitlets import Unicode
 
 from .grading import Graded, grade_saved, grade_unread
 from .models import content_ids, exercise_ids
-from .nbgrader_cells import graded_exercise_id
+from .nbgrader_cells import REVIEW_KEY, graded_exercise_id, needs_review
 from .store import DEFAULT_ANSWERS_DIR
 
-__all__ = ["TrustedWidgetScores", "protected_answer_files"]
+__all__ = ["SaveAutoGradesWithReview", "TrustedWidgetScores", "protected_answer_files"]
 
 
 def protected_answer_files(source_dir: Path | str, answers_dir: str = DEFAULT_ANSWERS_DIR) -> dict:
@@ -74,9 +74,12 @@ class TrustedWidgetScores(NbGraderPreprocessor):
             exercise_id = graded_exercise_id(cell, known)
             if exercise_id is None:
                 continue
+            cell.metadata.get("course", {}).pop(REVIEW_KEY, None)
             try:
                 points = float(cell.metadata["nbgrader"]["points"])
-                score, text = self._rescore(exercise_id, points, notebook_dir, submission)
+                score, text, review = self._rescore(exercise_id, points, notebook_dir, submission)
+                if review:
+                    cell.metadata.setdefault("course", {})[REVIEW_KEY] = review
             except Exception as exc:  # one exercise must never abort the trainee's notebook
                 self.log.exception("Could not re-score %s; it scores 0", exercise_id)
                 score = 0.0
@@ -95,7 +98,7 @@ class TrustedWidgetScores(NbGraderPreprocessor):
         return nb, resources
 
     def _rescore(self, exercise_id: str, points: float, notebook_dir: Path, submission: Path | None
-                 ) -> tuple[float, str]:
+                 ) -> tuple[float, str, str | None]:
         copy = notebook_dir / self.answers_dir / f"{exercise_id}.json"
         linked = self._link_in(submission, exercise_id) if submission else None
         graded: Graded
@@ -112,7 +115,8 @@ class TrustedWidgetScores(NbGraderPreprocessor):
             if graded.problem:
                 self.log.warning("%s: %s", exercise_id, graded.problem)
         score = graded.result.scaled(points)
-        return score, graded.report(cell_points=points, heading=f"{self.heading} ({graded.exercise.title}):")
+        report = graded.report(cell_points=points, heading=f"{self.heading} ({graded.exercise.title}):")
+        return score, report, graded.result.review
 
     def _submission_dir(self, resources: dict) -> Path | None:
         """The trainee's submitted folder this notebook was copied from (None outside autograde)."""
@@ -133,3 +137,18 @@ class TrustedWidgetScores(NbGraderPreprocessor):
             return (f"Your answers file {self.answers_dir}/{exercise_id}.json is a symbolic link, so it was "
                     "not read: answers count only from files saved in the submission itself.")
         return None
+
+
+class SaveAutoGradesWithReview(SaveAutoGrades):
+    """nbgrader's SaveAutoGrades, except that a cell TrustedWidgetScores sent to the trainer gets no
+    automatic score: it is left for manual grading in Formgrader (``needs_manual_grade``), as a written
+    answer is, with the automatic suggestion and its reasons in the cell's output beside the answer."""
+
+    def _add_score(self, cell: NotebookNode, resources: dict) -> None:
+        super()._add_score(cell, resources)
+        if needs_review(cell):
+            grade = self.gradebook.find_grade(cell.metadata["nbgrader"]["grade_id"], self.notebook_id,
+                                              self.assignment_id, self.student_id)
+            grade.auto_score = None
+            grade.needs_manual_grade = True
+            self.gradebook.db.commit()

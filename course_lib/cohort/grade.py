@@ -85,7 +85,7 @@ from .gradebook_indexes import ensure_gradebook_indexes
 from .locking import LockedStep, course_lock, gradebook_lock, lock_path_for
 from .markers import MARKER_PREFIX, course_inputs, is_marked, mark_graded
 from .nbgrader_adapter import checked_schemas_once, exporter_steps, regular_files_only, set_exporter_steps
-from .notes import submission_notes
+from .notes import TO_MARK, submission_notes
 from .paths import GradingPath, choose_paths, without_execution
 from .progress_bar import ProgressBar
 
@@ -163,6 +163,11 @@ class GradeSummary:
             lines.append("Not graded (fix the submission and run the command again; the others are done):")
             lines += [f"  {o.task.student} / {o.task.assignment}: {o.error}" for o in self.failed]
             lines.append(f"  (nbgrader's full log of this run: {LOG_NAME})")
+        to_mark = sum(note.startswith(TO_MARK) for o in self.outcomes if o.status != "failed" for note in o.notes)
+        if to_mark:
+            lines.append(f"Sent to the trainer: {to_mark} answer(s) the scorer could not judge are left to mark by "
+                         "hand in Formgrader (needs manual grade; the automatic suggestion and its reasons are in "
+                         "the cell); they count once marked.")
         noted = [o for o in self.outcomes if o.notes and o.status != "failed"]
         if noted:
             lines.append("Graded, with problems worth a look:")

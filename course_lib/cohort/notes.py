@@ -9,10 +9,13 @@ from typing import Any
 from nbformat import NotebookNode
 
 from ..models import exercise_ids
-from ..nbgrader_cells import graded_exercise_id
+from ..nbgrader_cells import graded_exercise_id, needs_review
 from ..store import DEFAULT_ANSWERS_DIR, AnswerStore
 
-__all__ = ["submission_notes"]
+__all__ = ["TO_MARK", "submission_notes"]
+
+# Starts the note of an answer the scorer sent to the trainer; the grading summary counts these.
+TO_MARK = "to mark in Formgrader"
 
 
 def submission_notes(notebooks: Iterable[NotebookNode], folder: Path, timeout: Any) -> list[str]:
@@ -30,6 +33,8 @@ def submission_notes(notebooks: Iterable[NotebookNode], folder: Path, timeout: A
             grade_id = graded_exercise_id(cell, known)
             if grade_id is None:
                 continue
+            if reason := needs_review(cell):
+                notes.append(f"{TO_MARK}: {grade_id} ({reason})")
             if answers.quarantined(grade_id):
                 notes.append(f"saved answers for {grade_id} could not be read (scored 0)")
             elif not answers.path(grade_id).is_file():

@@ -57,6 +57,9 @@ class Criterion(Strict):
     patterns: Patterns
     unless: list[Pattern] = Field(default=[], description="In the same sentence, these stop a cue counting.")
     together: Together | None = None
+    examples: list[Text] = Field(
+        default=[], description="Sentences that do it, in varied words: a reply's sentence that means the same "
+                                "counts too, whatever its words (sentence embeddings, scoring.reply_reading).")
     met: Text = Field(description="Feedback when the reply does it, in plain words (never the matched words).")
     missed: Text = Field(description="Feedback when it does not.")
     hint: Text = Field(description="How to do it, shown after `missed`.")
@@ -69,6 +72,7 @@ class SentenceCue(Strict):
     said: Text
     patterns: Patterns
     unless: list[Pattern] = Field(default=[], description="In the same sentence, these mean it is not this cue.")
+    examples: list[Text] = Field(default=[], description="Sentences of this kind, in varied words (see Criterion).")
     why: Text
 
 
@@ -145,6 +149,9 @@ class WrittenReplyExercise(ExerciseBase):
     negation: Negation
     word_list: WordList
     harmful: list[Harmful] = []
+    plain_examples: list[Text] = Field(
+        default=[], description="Sentences that do none of the acts (facts, greetings, the story retold): a "
+                                "sentence nearest to one of these does no act by meaning, however close its topic.")
     hand_rubric: list[Text] = Field(
         default=[], description="Criteria for the human grader's part, rendered by the graded notebook."
     )

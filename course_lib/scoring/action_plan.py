@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from ..models.action_plan import MAX_BEHAVIOURS_CAP, MAX_CHARS_CAP, ActionPlanExercise
+from .free_text import not_own_words
 from .limits import at_most, text_at_most
 from .result import Result
 
@@ -92,10 +93,15 @@ def score(exercise: ActionPlanExercise, answer: dict[str, Any]) -> Result:
         lines.append(f"  Only the first {exercise.max_behaviours} behaviours count: focus beats a long list.")
     words = len(answer["first_step"].split())
     enough = words >= rubric.min_first_step_words
-    part(enough, rubric.first_step if enough else rubric.first_step / 2 if words else 0,
-         "A concrete first step.",
-         f"{questions.first_step} Describe it in at least {rubric.min_first_step_words} words, "
-         "so you know exactly what to do.")
+    copied = not_own_words(answer["first_step"], [questions.first_step, *exercise.suggested_behaviours])
+    if copied:
+        part(False, 0, "", f"Your first step does not count yet: {copied}. {questions.first_step} Say it in "
+                           "your own words: what you will do, where and with whom.")
+    else:
+        part(enough, rubric.first_step if enough else rubric.first_step / 2 if words else 0,
+             "A concrete first step.",
+             f"{questions.first_step} Describe it in at least {rubric.min_first_step_words} words, "
+             "so you know exactly what to do.")
     part(when is not None, rubric.date if when else 0, f"A start date: {when:%A %d %B %Y}." if when else "",
          f"{questions.date} Pick a date." + (" The saved one is not a real date." if answer["date"] else ""))
     part(bool(answer["helper"]), rubric.helper if answer["helper"] else 0, "Someone to help you keep going.",

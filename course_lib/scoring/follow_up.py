@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..models.follow_up import MAX_COMMITMENTS, FollowUpExercise
+from .free_text import not_own_words
 from .limits import at_most, check_ids, text_at_most
 from .result import Result
 
@@ -56,9 +57,11 @@ def parse_answer(raw: Any, exercise: FollowUpExercise | None = None) -> dict[str
 
 
 def is_reviewed(exercise: FollowUpExercise, commitment: dict[str, str]) -> bool:
-    """An outcome the exercise knows, and a word on what happened or what got in the way."""
-    return exercise.outcome(commitment["outcome"]) is not None and bool(
-        commitment["happened"] or commitment["obstacle"])
+    """An outcome the exercise knows, and a note of the trainee's own on what happened or what got in the way
+    (a run of words or the question copied back is not one)."""
+    asked = [exercise.questions.happened, exercise.questions.obstacle, commitment["behaviour"]]
+    notes = [t for t in (commitment["happened"], commitment["obstacle"]) if t and not not_own_words(t, asked)]
+    return exercise.outcome(commitment["outcome"]) is not None and bool(notes)
 
 
 def kept_count(exercise: FollowUpExercise, answer: dict[str, Any]) -> int:

@@ -15,6 +15,9 @@ class Result:
     max_points: float
     feedback: tuple[str, ...]
     answer_lines: tuple[str, ...] = ()
+    # Why a trainer must mark this answer (None: the score stands). The points are then only a suggestion:
+    # the grader leaves the cell for manual grading in Formgrader, and the self-check says so.
+    review: str | None = None
 
     def scaled(self, cell_points: float) -> float:
         """Points on the nbgrader cell's scale: a plain float in [0, cell_points].

@@ -1,44 +1,48 @@
-"""Scoring of a written reply: what each sentence does, not which words it contains.
+"""Scoring of a written reply, as a trainer reads it: what each sentence does, then the rubric's scale.
 
-The reply is split into sentences. A sentence that passes the problem on
-(the exercise's ``deflection`` cues) earns nothing and limits the whole reply
-to the deflection cap. In the other sentences a criterion's cue counts unless a
-negation comes just before it in the same clause ("nobody called you back"),
-or one of the criterion's ``unless`` phrases is in the sentence ("sorry for any
-inconvenience"). A criterion with ``together`` also needs its second cue (a
-time for the fix) in that sentence or the next. Harmful phrases cap the score.
-A reply outside the word limits keeps only ``outside_factor`` of its points.
+``reply_reading`` finds what each sentence does (thank, apologise, show
+understanding, own it, fix it, follow up; or pass the problem on, blame,
+belittle, over-promise), by meaning and by cue. This module checks the reply
+as a whole (is it a reply at all, in English, made of sentences, with any
+content of its own?) and places it on the rubric's 0-6 scale
+(tests/scoring/corpus/m5-reply-rubric.md): the essentials (apology, ownership,
+a concrete fix with a time) carry a good reply; anything rude, blaming,
+deflecting or over-promising holds it at 1 or 2 whatever good words it also
+has; stock sentences and keyword runs score as the empty gestures they are.
 
-Feedback says in plain words what the reply did and did not do; it never
-quotes the words that matched, so it teaches the behaviour rather than the
-keywords. Every pattern is compiled once; each sentence is searched once per
-pattern, so the time grows with the length of the reply.
+Where the scorer cannot judge (another language, mostly a list, too short or
+too long, far from every example, a doubtful reading), the reply is sent to the
+trainer: the result carries ``review`` (why) and the score is only a suggestion.
+Feedback says what the reply did and did not do, quoting the trainee's own
+sentences.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any, Literal
+from typing import Any
 
-from ..models.written_reply import MAX_CHARS_CAP, Criterion, SentenceCue, WrittenReplyExercise
+from ..models.written_reply import MAX_CHARS_CAP, WrittenReplyExercise
 from .limits import text_at_most
+from .reply_reading import SentenceReading, read_reply
+from .reply_text import any_match, function_word_share, sentences, word_count, words
 from .result import Result
 
 __all__ = ["Judgement", "empty_answer", "judge", "parse_answer", "score", "sentences", "word_count"]
 
-_WORD = re.compile(r"[\w'’-]+")
-_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "…": "..."})
-# A sentence ends at . ! ? (or a run of them, as in "...") before white space, and at a blank line; a single
-# line break is only a wrapped line (mail clients and tidy writers wrap long lines).
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\s*\n\s*\n\s*")
-
-# How far back (characters) a negation is looked for; the window of words is far shorter.
-_LOOK_BACK_CHARS = 200
-
-Status = Literal["met", "partial", "deflected", "harmful", "listed", "negated", "missed"]
+ESSENTIALS = ("apologise", "own-it", "fix")
+SEVERE = ("blame", "belittling", "sarcasm", "passing-on", "customer-chases", "nothing-to-do", "denial")
+PROMISES = ("over-promise",)
+MILD = ("policy", "keep-waiting")
+# Meaning alone must be this sure before a sentence counts against a reply; below it, a trainer decides.
+SURE_NEGATIVE = 0.72
+DOUBTFUL_NEGATIVE = 0.66
+_PUNCTUATION = re.compile(r"[.!?,;:]")
+_BULLET = re.compile(r"^\s*([-*•]|\d+[.)])\s+", re.MULTILINE)
+# Something only this reply could say: a number (amount, date, phone, reference) or a day or time.
+_SPECIFIC = re.compile(r"\d|£|\$|€|\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|"
+                       r"this (morning|afternoon|evening))\b", re.IGNORECASE)
 
 
 def empty_answer() -> dict[str, str]:
@@ -55,224 +59,196 @@ def parse_answer(raw: Any, exercise: WrittenReplyExercise | None = None) -> dict
     return {"text": raw["text"]}
 
 
-def word_count(text: str) -> int:
-    return len(_WORD.findall(text))
-
-
-def sentences(text: str) -> list[str]:
-    """The reply's sentences, curly quotes straightened and white space collapsed; blank ones dropped."""
-    parts = _SENTENCE_END.split(text.translate(_QUOTES))
-    return [flat for part in parts if (flat := " ".join(part.split()))]
-
-
-@lru_cache(maxsize=1024)
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.IGNORECASE)
-
-
-def _any(patterns: Iterable[str], text: str) -> bool:
-    return any(_compiled(p).search(text) for p in patterns)
-
-
-def _cue_in(cue: SentenceCue, sentence: str) -> bool:
-    return _any(cue.patterns, sentence) and not _any(cue.unless, sentence)
-
-
 @dataclass(frozen=True)
 class Judgement:
-    """What the reply does: each criterion's status, the deflecting and harmful cues found, the points."""
+    """What the reply does and where that places it on the rubric's scale."""
 
-    statuses: dict[str, Status]
-    deflections: tuple[str, ...]
-    harmful: tuple[str, ...]
-    word_list: bool
-    earned: float
-    length_factor: float
-    cap: float
-    points: float
-
-
-class _Negation:
-    """Whether a cue is turned around by a negation shortly before it (or inside it) in the same clause."""
-
-    def __init__(self, exercise: WrittenReplyExercise) -> None:
-        rule = exercise.negation
-        self.window = rule.window
-        self.negations = [_compiled(p) for p in rule.patterns]
-        self.harmless = [_compiled(p) for p in rule.not_negating]
-        self.breaks = _compiled(rule.clause_breaks)
-
-    def masked(self, sentence: str) -> str:
-        """The sentence with phrases that only look negative ("can't imagine") blanked out, same length."""
-        for pattern in self.harmless:
-            sentence = pattern.sub(lambda m: " " * len(m.group(0)), sentence)
-        return sentence
-
-    def negates(self, masked: str, start: int, end: int) -> bool:
-        # Only the few words before the cue matter: looking back a bounded stretch keeps a long sentence
-        # full of cues linear to judge.
-        before = masked[max(0, start - _LOOK_BACK_CHARS):start]
-        clause_start = max((m.end() for m in self.breaks.finditer(before)), default=0)
-        words = before[clause_start:].split()[-self.window:]
-        scope = " ".join([*words, masked[start:end]])
-        return any(p.search(scope) for p in self.negations)
+    rating: int  # 0-6, the rubric's scale
+    points: float  # on the exercise's points
+    met: dict[str, str]  # criterion id -> the sentence that does it
+    partial: dict[str, str]  # criterion id -> a sentence that goes part of the way (a fix with no time)
+    against: dict[str, str]  # negative act id -> the sentence that does it
+    verdict: str  # the one-line reason for the rating
+    review: str | None  # why a trainer should mark it (None: the score stands)
+    read: bool = True  # False: judged as a whole (not a reply, another language...), sentences not read
 
 
-def _criterion_status(
-    criterion: Criterion, texts: list[str], masked: list[str], blocked: list[Status | None], negation: _Negation
-) -> Status:
-    """The best a criterion reaches in any sentence: met, partial, or why its cue did not count."""
-    best: Status = "missed"
-    for index, sentence in enumerate(texts):
-        if criterion.unless and _any(criterion.unless, sentence):
-            continue
-        for pattern in criterion.patterns:
-            match = _compiled(pattern).search(sentence)
-            while match is not None:
-                found = _cue_status(criterion, index, texts, blocked, negation.negates(masked[index], *match.span()))
-                if found == "met":
-                    return "met"
-                if _RANK[found] > _RANK[best]:
-                    best = found
-                if found != "negated":
-                    break  # the rest of the sentence cannot do better for this pattern
-                # a negated cue may come back un-negated later in the sentence
-                match = _compiled(pattern).search(sentence, match.end())
-    return best
+def _copied_share(exercise: WrittenReplyExercise, text: str) -> float:
+    """Share of the reply's four-word runs that are in the customer's message or the task."""
+    def grams(value: str) -> set[tuple[str, ...]]:
+        found = [w.casefold() for w in words(value)]
+        return {tuple(found[i:i + 4]) for i in range(len(found) - 3)}
+
+    own = grams(text)
+    return len(own & grams(exercise.scenario + " " + exercise.prompt)) / len(own) if own else 0.0
 
 
-_RANK: dict[Status, int] = {"missed": 0, "negated": 1, "listed": 2, "harmful": 3, "deflected": 4, "partial": 5}
-
-
-def _cue_status(criterion: Criterion, index: int, texts: list[str], blocked: list[Status | None],
-                negated: bool) -> Status:
-    if blocked[index] is not None:
-        return blocked[index]  # type: ignore[return-value]
-    if negated:
-        return "negated"
-    if criterion.together is None:
-        return "met"
-    reach = range(index, min(index + criterion.together.reach + 1, len(texts)))
-    if any(blocked[i] is None and _any(criterion.together.patterns, texts[i]) for i in reach):
-        return "met"
-    return "partial"
-
-
-def _is_word_list(exercise: WrittenReplyExercise, sentence: str) -> bool:
-    rule = exercise.word_list
-    words = _WORD.findall(sentence.casefold())
-    if len(words) < rule.min_words:
+def _stock_only(readings: list[SentenceReading]) -> bool:
+    """Short stock sentences and nothing specific to this customer: a salad of gestures."""
+    body = [r for r in readings if word_count(r.text) >= 1]
+    if len(body) < 3:
         return False
-    function = _function_words(tuple(rule.function_words))
-    return sum(w in function for w in words) < rule.min_share * len(words)
+    short = sum(word_count(r.text) <= 8 for r in body)
+    return short / len(body) >= 0.6 and not any(_SPECIFIC.search(r.text) for r in body)
 
 
-@lru_cache(maxsize=16)
-def _function_words(words: tuple[str, ...]) -> frozenset[str]:
-    return frozenset(w.casefold() for w in words)
+def _found(readings: list[SentenceReading], exercise: WrittenReplyExercise) -> tuple[dict, dict, dict, list]:
+    """Criteria met and partly met, negative acts, and doubtful readings, each with its first sentence."""
+    met: dict[str, str] = {}
+    partial: dict[str, str] = {}
+    against: dict[str, str] = {}
+    doubtful: list[str] = []
+    fix = next((c for c in exercise.criteria if c.id == "fix"), None)
+    for index, reading in enumerate(readings):
+        sure_against = False
+        for act, strength in reading.acts.items():
+            if act not in (*SEVERE, *PROMISES, *MILD):
+                continue
+            if act == "keep-waiting" and fix and fix.together and any_match(fix.together.patterns, reading.text):
+                continue  # a wait with a date is the fix's time, not an open-ended wait
+            if strength >= SURE_NEGATIVE:
+                against.setdefault(act, reading.text)
+                sure_against = True
+            elif strength >= DOUBTFUL_NEGATIVE:
+                doubtful.append(reading.text)
+        if sure_against:
+            continue  # nothing good counts in a sentence that passes the problem on or hurts the reply
+        for act in reading.acts:
+            criterion = next((c for c in exercise.criteria if c.id == act), None)
+            if criterion is None:
+                continue
+            if criterion.together is not None:
+                reach = readings[index:index + criterion.together.reach + 1]
+                if not any(any_match(criterion.together.patterns, r.text) for r in reach):
+                    partial.setdefault(act, reading.text)
+                    continue
+            met.setdefault(act, reading.text)
+    for act in met:
+        partial.pop(act, None)
+    return met, partial, against, doubtful
 
 
-def _length_factor(exercise: WrittenReplyExercise, words: int) -> float:
-    """1 within the limits; just outside them the share the words reach, never below ``outside_factor``."""
-    limits = exercise.length
-    if words < limits.min_words:
-        return max(limits.outside_factor, words / limits.min_words)
-    if words > limits.max_words:
-        return max(limits.outside_factor, limits.max_words / words)
-    return 1.0
+def _rating(met: dict, partial: dict, against: dict, stock: bool) -> tuple[int, str]:
+    """The rubric's scale from what the reply does (m5-reply-rubric.md)."""
+    if stock:
+        return 1, "stock sentences with nothing specific to this customer"
+    rest = sum(c in met for c in ("thank", "empathise", "follow-up"))
+    if all(c in met for c in ESSENTIALS):
+        rating = 6 if rest == 3 else 5 if rest == 2 else 4
+    elif "apologise" in met and ("fix" in met or ("own-it" in met and "fix" in partial)):
+        rating = 4 if "fix" in met else 3
+    elif "fix" in met and "own-it" in met:
+        rating = 4
+    elif "apologise" in met and ("empathise" in met or "fix" in partial or "own-it" in met):
+        rating = 3
+    elif len(met) + len(partial) >= 2:
+        rating = 2
+    else:
+        rating = 1 if met or partial else 1
+    reason = "what the reply does for the customer"
+    severe = [a for a in SEVERE if a in against]
+    if severe:
+        cap = 2 if all(c in met for c in ("own-it", "fix")) else 1
+        if rating > cap:
+            rating, reason = cap, "it also passes the problem on, blames or belittles"
+    elif any(a in against for a in PROMISES):
+        if rating > 2:
+            rating, reason = 2, "it promises what nobody can deliver"
+    elif any(a in against for a in MILD):
+        cap = 3 if "fix" in met else 2
+        if rating > cap:
+            rating, reason = cap, "a policy or an open-ended wait where the customer needs a date"
+    return rating, reason
 
 
 def judge(exercise: WrittenReplyExercise, text: str) -> Judgement:
-    """Judge a reply sentence by sentence (see the module's docstring)."""
-    texts = sentences(text)
-    negation = _Negation(exercise)
-    masked = [negation.masked(s) for s in texts]
-    cues = exercise.deflection.cues
-    deflecting = [any(_cue_in(cue, s) for cue in cues) for s in texts]
-    hurting = [any(_cue_in(h, s) for h in exercise.harmful) for s in texts]
-    listed = [_is_word_list(exercise, s) for s in texts]
-    blocked: list[Status | None] = [
-        "deflected" if d else "harmful" if h else "listed" if w else None
-        for d, h, w in zip(deflecting, hurting, listed, strict=True)
-    ]
-    deflections = tuple(cue.id for cue in cues if any(_cue_in(cue, s) for s in texts))
-    harmful = tuple(h.id for h in exercise.harmful if any(_cue_in(h, s) for s in texts))
-    statuses = {c.id: _criterion_status(c, texts, masked, blocked, negation) for c in exercise.criteria}
-    earned = float(sum(c.points for c in exercise.criteria if statuses[c.id] == "met"))
-    factor = _length_factor(exercise, word_count(text))
-    caps = [1.0]
-    if deflections:
-        caps.append(exercise.deflection.cap)
-    caps.extend(h.cap for h in exercise.harmful if h.id in harmful)
-    cap = min(caps)
-    points = round(min(earned * factor, cap * exercise.max_points), 2)
-    return Judgement(statuses, deflections, harmful, any(listed), earned, factor, cap, points)
-
-
-def _length_note(exercise: WrittenReplyExercise, words: int, factor: float) -> str:
+    """Read the reply, check it as a whole, and place it on the rubric's 0-6 scale."""
+    total = word_count(text)
     limits = exercise.length
-    if factor == 1.0:
-        return f"Length: {words} words, within {limits.min_words}-{limits.max_words}."
-    keep = f"{factor:.0%} of its points" if factor else "no points"
-    if words < limits.min_words:
-        return (f"Length: {words} words, under the minimum of {limits.min_words}, so the reply keeps {keep}. "
-                "Say a little more: what you will do, and when.")
-    return (f"Length: {words} words, over the maximum of {limits.max_words}, so the reply keeps {keep}. "
-            "An upset customer reads a short, clear reply; cut what does not help them.")
+
+    def result(rating: int, verdict: str, review: str | None = None, met: dict[str, str] | None = None,
+               partial: dict[str, str] | None = None, against: dict[str, str] | None = None) -> Judgement:
+        points = round(exercise.max_points * rating / 6, 2)
+        return Judgement(rating, points, met or {}, partial or {}, against or {}, verdict, review, met is not None)
+
+    if total < 8:
+        return result(0, "too short to be a reply")
+    bullets = len(_BULLET.findall(text))
+    lines = [line for line in text.splitlines() if line.strip()]
+    if lines and bullets * 2 >= len(lines):
+        return result(1, "notes rather than a reply", review="it is mostly a list, not a reply")
+    share = function_word_share(exercise, text)
+    punctuated = sum(t.endswith((".", "!", "?")) for t in sentences(text))
+    if share < 0.2 and punctuated >= 3:
+        return result(0, "not in English", review="it is not in English, which the scorer cannot judge")
+    found = [w.casefold() for w in words(text)]
+    repetitive = len(set(found)) < 0.6 * len(found)  # real sentences seldom repeat two words in five
+    if share < 0.2 or (not _PUNCTUATION.search(text) and (share < 0.45 or repetitive)):
+        return result(1, "a run of words, not sentences")
+    if _copied_share(exercise, text) >= 0.5:
+        return result(0, "the customer's message or the task copied back")
+    readings = read_reply(exercise, text)
+    met, partial, against, doubtful = _found(readings, exercise)
+    stock = _stock_only(readings)
+    listed = sum(r.listed for r in readings)
+    rating, verdict = _rating(met, partial, against, stock or listed * 2 >= len(readings))
+    nearness = sum(r.nearest for r in readings) / len(readings)
+    if nearness < 0.3 and not met and not against:
+        return result(0, "not about this customer's complaint")
+    review = None
+    if total < limits.min_words / 2:
+        review = f"it is too short to judge ({total} words)"
+    elif total > limits.max_words * 1.5:
+        review = f"it is too long to judge ({total} words)"
+    elif nearness < 0.38:
+        review = "it is unlike every example the scorer knows"
+    elif doubtful and rating >= 3:
+        review = "a sentence may pass the problem on or hurt the reply, and the scorer is not sure"
+    return result(rating, verdict, review, met, partial, against)
 
 
-def _summary(exercise: WrittenReplyExercise, judged: Judgement) -> str:
-    total = exercise.max_points
-    # The cell's score line follows this summary: say what the reply does, not the score again.
-    parts = [f"Your reply does {judged.earned:g} of the {total:g} things a good reply does"]
-    if judged.length_factor != 1.0:
-        parts.append(f", and keeps {judged.length_factor:.0%} of that for its length")
-    capped = round(judged.cap * total, 2)
-    if judged.cap < 1.0 and capped < judged.earned * judged.length_factor:
-        parts.append(f"; what holds it back (below) limits it to {capped:g}")
-    return "".join(parts) + "."
+def _quote(sentence: str, limit: int = 140) -> str:
+    return f"“{sentence if len(sentence) <= limit else sentence[:limit].rstrip() + '…'}”"
+
+
+def _feedback(exercise: WrittenReplyExercise, judged: Judgement) -> list[str]:
+    lines = []
+    if judged.review:
+        lines.append(f"Your trainer will mark this reply: {judged.review}. The automatic suggestion, "
+                     f"{judged.points:g} of {exercise.max_points:g} ({judged.verdict}), does not count until then.")
+    else:
+        lines.append(f"A trainer would place this reply at {judged.rating} of 6: {judged.verdict}.")
+    if not judged.read:
+        lines.append("Write a reply to the customer in full sentences, in English: what you are sorry for, what "
+                     "you have done about her refund and by when, and when you will be in touch.")
+        return lines
+    if judged.met:
+        lines.append("What your reply does:")
+        lines.extend(f"  ✓ {c.met} {_quote(judged.met[c.id])}" for c in exercise.criteria if c.id in judged.met)
+    missing = [c for c in exercise.criteria if c.id not in judged.met]
+    if missing:
+        lines.append("What it does not do yet:")
+        for criterion in missing:
+            if criterion.id in judged.partial and criterion.together is not None:
+                lines.append(f"  ✗ {criterion.together.missing} {_quote(judged.partial[criterion.id])}")
+            else:
+                lines.append(f"  ✗ {criterion.missed} {criterion.hint}")
+    cues = {c.id: c for c in [*exercise.deflection.cues, *exercise.harmful]}
+    if judged.against:
+        lines.append("What holds it back:")
+        lines.extend(f"  ✗ {cues[act].said} {_quote(sentence)} {cues[act].why}"
+                     for act, sentence in judged.against.items())
+    return lines
 
 
 def score(exercise: WrittenReplyExercise, answer: dict[str, str]) -> Result:
-    """Points, maximum and feedback for a written reply."""
+    """Points, maximum and feedback for a written reply; ``review`` set when a trainer must mark it."""
     text = answer["text"]
     if not text.strip():
         return Result(0.0, exercise.max_points,
                       ("No reply saved yet: write your reply above, click Save reply, then run this cell again.",),
                       ("Your reply: none",))
     judged = judge(exercise, text)
-    words = word_count(text)
-    answer_lines = (f"Your reply ({words} words):", *(f"  {line}" for line in text.strip().splitlines()))
-    lines = [_summary(exercise, judged), _length_note(exercise, words, judged.length_factor)]
-    done = [c for c in exercise.criteria if judged.statuses[c.id] == "met"]
-    if done:
-        lines.append("What your reply does:")
-        lines.extend(f"  ✓ {c.met}" for c in done)
-    missing = [c for c in exercise.criteria if judged.statuses[c.id] != "met"]
-    if missing:
-        lines.append("What it does not do yet:")
-        for criterion in missing:
-            status = judged.statuses[criterion.id]
-            if status == "partial" and criterion.together is not None:
-                lines.append(f"  ✗ {criterion.together.missing}")
-                continue
-            note = {"deflected": f" {exercise.deflection.discounted}",
-                    "harmful": f" {exercise.harmful[0].discounted}" if exercise.harmful else "",
-                    "listed": f" {exercise.word_list.discounted}",
-                    "negated": f" {exercise.negation.discounted}"}.get(status, "")
-            lines.append(f"  ✗ {criterion.missed}{note} {criterion.hint}")
-    hurts = [c for c in exercise.deflection.cues if c.id in judged.deflections]
-    harmful = [h for h in exercise.harmful if h.id in judged.harmful]
-    if hurts or harmful or judged.word_list:
-        lines.append("What holds it back:")
-        if judged.word_list:
-            lines.append(f"  ✗ {exercise.word_list.said}")
-        if hurts:
-            most = round(exercise.deflection.cap * exercise.max_points, 2)
-            lines.extend(f"  ✗ {c.said} {c.why}" for c in hurts)
-            lines.append(f"    A reply that passes the problem on earns at most {most:g} of "
-                         f"{exercise.max_points:g}, and nothing in those sentences counts.")
-        for item in harmful:
-            most = round(item.cap * exercise.max_points, 2)
-            lines.append(f"  ✗ {item.said} {item.why} While it is there, the reply earns at most {most:g}.")
-    return Result(judged.points, exercise.max_points, tuple(lines), answer_lines)
+    answer_lines = (f"Your reply ({word_count(text)} words):", *(f"  {line}" for line in text.strip().splitlines()))
+    return Result(judged.points, exercise.max_points, tuple(_feedback(exercise, judged)), answer_lines,
+                  review=judged.review)

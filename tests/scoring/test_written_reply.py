@@ -1,7 +1,13 @@
-"""Written reply: judged sentence by sentence on what it does, against a corpus of rated replies."""
+"""Written reply: judged as a trainer reads it, against rated corpora and the rubric beside them.
+
+The development corpus (writer A, m5-replies-dev.yaml) is the one the scorer was tuned on; the older corpus
+(written_replies.yaml, written for the earlier pattern scorer, never used to tune this one) is a second,
+independent check. The frozen hold-out (writer B) is scored once, in test_holdout.py.
+"""
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
@@ -13,177 +19,160 @@ from course_lib.models import ContentError, load_exercise, load_exercise_file
 from course_lib.scoring.written_reply import judge, parse_answer, score, sentences, word_count
 from tests.conftest import content_variant
 
+from .agreement import agreement
 from .rank import ranks, spearman
 
-CORPUS = yaml.safe_load((Path(__file__).parent / "corpus" / "written_replies.yaml").read_text(encoding="utf-8"))
-REPLIES = CORPUS["replies"]
-TUNING = [r for r in REPLIES if not r.get("holdout")]
-HOLDOUT = [r for r in REPLIES if r.get("holdout")]
-BY_ID = {r["id"]: r for r in REPLIES}
+CORPUS_DIR = Path(__file__).parent / "corpus"
+DEV = yaml.safe_load((CORPUS_DIR / "m5-replies-dev.yaml").read_text(encoding="utf-8"))["replies"]
+OLDER = yaml.safe_load((CORPUS_DIR / "written_replies.yaml").read_text(encoding="utf-8"))["replies"]
+BY_ID = {r["id"]: r for r in OLDER}
 GOOD = BY_ID["good-complete"]["text"]
-# The reply quoted in the issue that started this rubric: it used to earn ownership and fix credit and 4 of 6.
-NOT_MY_JOB = BY_ID["issue-example-not-my-job"]["text"]
+EXCELLENT = [r["text"] for r in DEV if r["rating"] == 6 and not r["kind"] == "other-language"]
+EXERCISE = load_exercise("m5-recovery-reply")
 
 
 @pytest.fixture(scope="module")
 def exercise():
-    return load_exercise("m5-recovery-reply")
+    return EXERCISE
 
 
-def points(exercise, text: str) -> float:
-    return score(exercise, {"text": text}).points
+def rating(text: str) -> int:
+    return judge(EXERCISE, text).rating
 
 
-# -- the rated corpus ----------------------------------------------------------------
-def test_the_corpus_is_wide_enough():
-    kinds = {r["kind"] for r in TUNING}
-    assert len(TUNING) >= 30 and len(HOLDOUT) >= 10
-    assert kinds == {"good", "mediocre", "deflecting", "rude", "off-topic", "short", "long"}
-    assert len(BY_ID) == len(REPLIES), "reply ids must be unique"
-    assert all(0 <= r["rating"] <= 6 and r["why"].strip() for r in REPLIES)
+# -- the rated corpora ---------------------------------------------------------------
+def test_the_development_corpus_covers_every_kind_the_issue_names():
+    kinds = {r["kind"] for r in DEV}
+    for needed in ("excellent-formal", "excellent-plain", "excellent-brief", "excellent-warm", "excellent-non-native",
+                   "mediocre-template", "vague", "deflect-department", "deflect-bank", "deflect-customer", "blame",
+                   "condescending", "over-promise", "untrue", "stock-salad", "keyword-run", "prompt-copied",
+                   "off-topic", "other-language"):
+        assert needed in kinds
+    assert len({r["id"] for r in DEV}) == len(DEV) >= 100
+    assert all(r["rating"] in range(7) and r["why"].strip() for r in DEV)
 
 
-def _rho(exercise, replies) -> float:
-    return spearman([r["rating"] for r in replies], [points(exercise, r["text"]) for r in replies])
-
-
-def test_scores_order_the_rated_replies_as_the_trainer_did(exercise):
-    rho = _rho(exercise, TUNING)
-    print(f"Spearman's rho, {len(TUNING)} rated replies: {rho:.3f}")
-    assert rho >= 0.85
-
-
-def test_scores_order_the_held_out_replies_too(exercise):
-    # Written after the patterns were final and never used to tune them: a looser bound keeps this honest.
-    rho = _rho(exercise, HOLDOUT)
-    print(f"Spearman's rho, {len(HOLDOUT)} held-out replies: {rho:.3f}")
-    assert rho >= 0.7
-
-
-@pytest.mark.parametrize("reply", [r for r in REPLIES if r["kind"] == "deflecting"], ids=lambda r: r["id"])
-def test_a_deflecting_reply_never_gets_more_than_half_marks(exercise, reply):
-    result = score(exercise, {"text": reply["text"]})
-    assert result.points <= result.max_points / 2
-
-
-@pytest.mark.parametrize("reply", REPLIES, ids=lambda r: r["id"])
-def test_a_reply_found_to_pass_the_problem_on_is_capped_at_half(exercise, reply):
-    judged = judge(exercise, reply["text"])
-    if judged.deflections:
-        assert judged.points <= exercise.max_points / 2
+@pytest.mark.parametrize(("corpus", "rho_goal", "kappa_goal"), [(DEV, 0.85, 0.8), (OLDER, 0.8, 0.8)],
+                         ids=["development", "older-corpus"])
+def test_automatic_grades_agree_with_the_trainer(exercise, corpus, rho_goal, kappa_goal):
+    found = agreement(exercise, corpus)
+    print(found.summary())
+    assert found.rho >= rho_goal and found.kappa >= kappa_goal
+    assert found.review_share <= 0.15
+    assert not found.poor_above_half, found.poor_above_half
+    assert not found.excellent_below_two_thirds, found.excellent_below_two_thirds
 
 
 def test_spearman_handles_ties():
-    assert ranks([3, 1, 3, 2]) == [3.5, 1.0, 3.5, 2.0]
+    assert ranks([3, 1, 3, 2]) == [3.5, 1, 3.5, 2]
     assert spearman([1, 2, 3], [10, 20, 30]) == pytest.approx(1.0)
-    assert spearman([1, 2, 3], [3, 2, 1]) == pytest.approx(-1.0)
 
 
-# -- the reply from the issue --------------------------------------------------------
-def test_the_not_my_job_reply_gets_no_ownership_or_fix_credit(exercise):
-    judged = judge(exercise, NOT_MY_JOB)
-    assert judged.statuses["own-it"] != "met" and judged.statuses["fix"] != "met"
-    assert "passing-on" in judged.deflections
-    result = score(exercise, {"text": NOT_MY_JOB})
-    assert result.points <= 3
-    feedback = "\n".join(result.feedback)
-    assert "You passed the problem on to someone else" in feedback
-    assert "You did not take ownership of the problem." in feedback
-    assert "You did not say what you will do and by when." in feedback
+# -- properties: empty gestures never score as a good reply ----------------------------
+STOCK = ["Thank you.", "I am sorry.", "I understand your frustration.", "I take full responsibility.",
+         "I will follow up.", "We value your custom.", "I apologise.", "Thank you for your patience.",
+         "We will resolve this.", "I appreciate your feedback.", "Sorry for the inconvenience."]
+KEYWORDS = ["sorry", "refund", "apologise", "understand", "frustration", "follow", "up", "ownership",
+            "responsibility", "thank", "you", "today", "Friday", "call", "back", "personally"]
+HURTS = ["You should have kept your receipt.", "Please calm down.", "It is only a kettle.",
+         "Refunds are handled by our accounts department, so please contact them.",
+         "You will need to take it up with your bank.", "I guarantee this will never happen to anyone again.",
+         "I am sure the shop down the road will be delighted to have you."]
 
 
-def test_feedback_says_what_the_reply_did_and_never_quotes_the_words_that_matched(exercise):
-    feedback = "\n".join(score(exercise, {"text": NOT_MY_JOB}).feedback)
-    assert "✓ You thanked the customer for telling you." in feedback
-    for quoted in ("not my job", "accounts", "resolve", "soon", "annoying", "sorry for the wait", '"'):
-        assert quoted not in feedback.casefold()
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.sampled_from(STOCK), min_size=3, max_size=12), st.sampled_from(EXCELLENT))
+def test_stock_sentences_never_score_as_high_as_a_good_reply(stock, good):
+    reply = "Dear Mrs Alvarez,\n\n" + " ".join(stock) + "\n\nKind regards,\nSam"
+    assert rating(reply) < rating(good)
+    assert rating(reply) <= 2
 
 
-@settings(max_examples=60, deadline=None)
-@given(st.sampled_from([r["text"] for r in REPLIES]), st.integers(0, 10**6))
-def test_feedback_is_built_from_the_rubric_not_from_the_reply(exercise, text, seed):
-    marker = f"zq{seed}x"
-    tagged = text.replace("sorry", f"sorry {marker}").replace("refund", f"{marker} refund")
-    assert marker not in "\n".join(score(exercise, {"text": tagged}).feedback)
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.sampled_from(KEYWORDS), min_size=8, max_size=60), st.sampled_from(EXCELLENT))
+def test_keyword_runs_never_score_as_high_as_a_good_reply(keywords, good):
+    assert rating(" ".join(keywords)) <= 1 < rating(good)
 
 
-# -- what each rule does -------------------------------------------------------------
-PAD = (" We have checked the history of your return from the shop on the third and the two calls you made to "
-       "our team, and I have read your message carefully from start to finish.")
+@settings(max_examples=30, deadline=None)
+@given(st.sampled_from(EXCELLENT), st.sampled_from(HURTS), st.integers(0, 10**6))
+def test_a_good_reply_with_a_hurtful_sentence_added_scores_lower(good, hurt, seed):
+    parts = good.split("\n\n")
+    parts.insert(random.Random(seed).randrange(1, len(parts)), hurt)
+    assert rating("\n\n".join(parts)) < rating(good)
+    assert rating("\n\n".join(parts)) <= 2
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.sampled_from(EXCELLENT), st.randoms(use_true_random=False))
+def test_shuffled_sentences_of_a_good_reply_never_score_higher(good, rnd):
+    shuffled = sentences(good)
+    rnd.shuffle(shuffled)
+    assert rating(" ".join(shuffled)) <= rating(good)
+
+
+# -- what the trainee is told ----------------------------------------------------------
+def test_feedback_quotes_the_trainees_own_sentences(exercise):
+    feedback = "\n".join(score(exercise, {"text": GOOD}).feedback)
+    assert "✓ You took ownership" in feedback and "“I have taken this on myself.”" in feedback
+    reply = GOOD.replace("Kind regards,", "Please contact your bank if it is late. Kind regards,")
+    feedback = "\n".join(score(exercise, {"text": reply}).feedback)
+    assert "✗ You asked the customer to chase the problem herself. “Please contact your bank if it is late.”" in (
+        feedback)
+
+
+def test_plain_words_count_as_well_as_stock_phrases(exercise):
+    plain = ("Dear Mrs Alvarez,\n\nThree weeks for your own money, two calls that went nowhere and a line that "
+             "went dead: I would be fuming too, and I'm sorry. From now on you deal with me, Ana, on 0161 496 "
+             "0123, and nobody else. Your refund went back to your card this morning; it should be there by "
+             "Thursday. I'll ring you on Thursday evening to check it has landed, and thanks for giving us the "
+             "chance to sort it.\n\nAna Lopes")
+    judged = judge(exercise, plain)
+    assert set(judged.met) == {"thank", "apologise", "empathise", "own-it", "fix", "follow-up"}
+    assert judged.rating == 6 and judged.review is None
+
+
+def test_a_fix_without_a_time_is_named_with_the_sentence(exercise):
+    reply = ("Dear Mrs Alvarez, I am so sorry for the wait and the calls. I will process your refund myself. "
+             "I will look after your case personally until it is closed, and I understand how annoying this is.")
+    judged = judge(exercise, reply)
+    assert "fix" in judged.partial and "fix" not in judged.met
+    assert "but not by when" in "\n".join(score(exercise, {"text": reply}).feedback)
 
 
 def test_a_negated_cue_does_not_count(exercise):
-    judged = judge(exercise, "I am not sorry about this. Nobody called you back." + PAD)
-    assert judged.statuses["apologise"] == "negated" and judged.statuses["follow-up"] == "negated"
-    assert judge(exercise, "I can't imagine how frustrating this was." + PAD).statuses["empathise"] == "met"
-    # a negation after the cue, or in an earlier clause, does not turn it around
-    assert judge(exercise, "I am sorry your refund has not arrived." + PAD).statuses["apologise"] == "met"
+    pad = " We checked your return from the shop on the third and the two calls you made to our team."
+    assert "apologise" not in judge(exercise, "I am not sorry about this." + pad).met
+    assert "apologise" in judge(exercise, "I am sorry your refund has not arrived." + pad).met
 
 
-def test_fix_needs_a_concrete_action_and_a_time(exercise):
-    def fix(text):
-        return judge(exercise, text + PAD).statuses["fix"]
-
-    assert fix("We will resolve it soon.") == "missed"
-    assert fix("They should resolve it by Friday.") == "missed"
-    assert fix("I will process your refund.") == "partial"
-    assert fix("I will process your refund as soon as possible.") == "partial"
-    assert fix("I have issued the refund today.") == "met"
-    assert fix("I have issued the refund. It will reach your card within 24 hours.") == "met"
-    assert fix("Your refund has now been processed and will arrive by Friday.") == "met"
-    result = score(exercise, {"text": "I will process your refund." + PAD})
-    assert any("but not by when" in line for line in result.feedback)
-
-
-def test_a_harmful_phrase_caps_the_score_instead_of_subtracting(exercise):
-    assert points(exercise, GOOD) == 6
-    for phrase in ("You should have kept the receipt.", "Please calm down.", "Believe it or not, we are busy."):
-        judged = judge(exercise, GOOD.replace("Kind regards,", phrase + " Kind regards,"))
-        assert judged.earned == 6 and judged.points == 2.0, phrase
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("Estimada señora Alvarez: Lamento mucho el retraso con su reembolso. Hoy mismo he enviado el dinero a su "
+         "tarjeta y llegará el jueves. Yo me encargo personalmente de su caso. La llamaré el viernes.",
+         "not in English"),
+        ("- say sorry for the delay\n- refund today by Friday\n- my direct number 0161 496 0123\n"
+         "- call back on Friday\n- thank her for her patience", "mostly a list"),
+        ("I am sorry. I have refunded you today and will call on Friday.", "too short to judge"),
+    ],
+)
+def test_replies_the_scorer_cannot_judge_go_to_the_trainer(exercise, text, reason):
+    result = score(exercise, {"text": text})
+    assert result.review and reason in result.review
+    assert "Your trainer will mark this reply" in result.feedback[0]
 
 
-def test_a_deflecting_sentence_earns_nothing_and_caps_the_reply(exercise):
-    reply = GOOD.replace("Kind regards,", "I am afraid that is not my department. Kind regards,")
-    judged = judge(exercise, reply)
-    assert judged.points == 3 and judged.deflections == ("passing-on",)
-    inside = judge(exercise, "Thank you, but refunds are not my job, sorry." + PAD)
-    assert inside.statuses["thank"] == inside.statuses["apologise"] == "deflected"
-
-
-def test_handing_over_while_keeping_the_problem_is_not_deflecting(exercise):
-    owned = ("Refunds are handled by our accounts team, but I have chased them myself and the refund was issued "
-             "today.")
-    judged = judge(exercise, owned + PAD)
-    assert not judged.deflections and judged.statuses["fix"] == "met"
-    told = "I am sorry you were told it was not our department." + PAD
-    assert not judge(exercise, told).deflections
-
-
-def test_a_list_of_rubric_words_counts_for_nothing(exercise):
-    listed = "Thank you sorry understand frustrating ownership refund processed today call you back follow up."
-    judged = judge(exercise, listed + PAD)
-    assert judged.word_list and judged.earned == 0
-    assert "a list of words rather than sentences" in "\n".join(score(exercise, {"text": listed}).feedback)
+def test_a_reply_that_is_not_a_reply_scores_nothing(exercise):
+    assert rating("ok") == 0
+    copied = load_exercise("m5-recovery-reply").scenario
+    assert judge(exercise, copied).rating == 0 and judge(exercise, copied).review is None
 
 
 def test_sentences_end_at_punctuation_and_blank_lines_not_at_wrapped_lines():
     text = "Dear Mrs Alvarez,\n\nThank you for\nwriting. I am sorry... We will call you!\n\nKind regards,\nSam"
     assert sentences(text) == ["Dear Mrs Alvarez,", "Thank you for writing.", "I am sorry...",
                                "We will call you!", "Kind regards, Sam"]
-
-
-def test_length_outside_the_limits_costs_more_the_further_out(exercise):
-    short = "Thank you, I am sorry, I understand. I will personally sort it and call you back."
-    assert judge(exercise, short).length_factor == 0.5
-    result = score(exercise, {"text": short})
-    assert "under the minimum of 60" in result.feedback[1]
-    just_short = " ".join(GOOD.split()[:57])
-    assert 0.9 < judge(exercise, just_short).length_factor < 1
-    assert "under the minimum of 60, so the reply keeps 95% of its points" in score(
-        exercise, {"text": just_short}).feedback[1]
-    long = GOOD + " More words here." * 200
-    assert judge(exercise, long).length_factor == 0.5 and points(exercise, long) == 3
-    assert "over the maximum of 250" in score(exercise, {"text": long}).feedback[1]
 
 
 def test_answer_lines_show_the_reply(exercise):

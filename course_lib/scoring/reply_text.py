@@ -1,0 +1,94 @@
+"""Plain-text helpers for free-text answers: sentences, words, cue patterns, negation, word lists."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+from ..models.written_reply import SentenceCue, WrittenReplyExercise
+
+__all__ = ["Negation", "any_match", "compiled", "cue_in", "is_word_list", "sentences", "word_count", "words"]
+
+_WORD = re.compile(r"[\w'’-]+")
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "…": "..."})
+# A sentence ends at . ! ? (or a run of them, as in "...") before white space, and at a blank line; a single
+# line break is only a wrapped line (mail clients and tidy writers wrap long lines).
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\s*\n\s*\n\s*")
+# How far back (characters) a negation is looked for; the window of words is far shorter.
+_LOOK_BACK_CHARS = 200
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def word_count(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def sentences(text: str) -> list[str]:
+    """The text's sentences, curly quotes straightened and white space collapsed; blank ones dropped."""
+    parts = _SENTENCE_END.split(text.translate(_QUOTES))
+    return [flat for part in parts if (flat := " ".join(part.split()))]
+
+
+@lru_cache(maxsize=1024)
+def compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.IGNORECASE)
+
+
+def any_match(patterns: Iterable[str], text: str) -> bool:
+    return any(compiled(p).search(text) for p in patterns)
+
+
+def cue_in(cue: SentenceCue, sentence: str) -> bool:
+    return any_match(cue.patterns, sentence) and not any_match(cue.unless, sentence)
+
+
+class Negation:
+    """Whether a cue is turned around by a negation shortly before it (or inside it) in the same clause."""
+
+    def __init__(self, exercise: WrittenReplyExercise) -> None:
+        rule = exercise.negation
+        self.window = rule.window
+        self.negations = [compiled(p) for p in rule.patterns]
+        self.harmless = [compiled(p) for p in rule.not_negating]
+        self.breaks = compiled(rule.clause_breaks)
+
+    def masked(self, sentence: str) -> str:
+        """The sentence with phrases that only look negative ("can't imagine") blanked out, same length."""
+        for pattern in self.harmless:
+            sentence = pattern.sub(lambda m: " " * len(m.group(0)), sentence)
+        return sentence
+
+    def negates(self, masked: str, start: int, end: int) -> bool:
+        # Only the few words before the cue matter: a bounded look back keeps long sentences linear.
+        before = masked[max(0, start - _LOOK_BACK_CHARS):start]
+        clause_start = max((m.end() for m in self.breaks.finditer(before)), default=0)
+        scope = " ".join([*before[clause_start:].split()[-self.window:], masked[start:end]])
+        return any(p.search(scope) for p in self.negations)
+
+
+def is_word_list(exercise: WrittenReplyExercise, sentence: str) -> bool:
+    """A run of at least ``min_words`` words with too few function words (I, the, to...) to be a sentence."""
+    rule = exercise.word_list
+    found = _WORD.findall(sentence.casefold())
+    if len(found) < rule.min_words:
+        return False
+    function = _function_words(tuple(rule.function_words))
+    return sum(w in function for w in found) < rule.min_share * len(found)
+
+
+@lru_cache(maxsize=16)
+def _function_words(listed: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(w.casefold() for w in listed)
+
+
+def function_word_share(exercise: WrittenReplyExercise, text: str) -> float:
+    """Share of the words that are English function words: low for a keyword run or another language."""
+    found = _WORD.findall(text.casefold())
+    if not found:
+        return 0.0
+    function = _function_words(tuple(exercise.word_list.function_words))
+    return sum(w in function for w in found) / len(found)
