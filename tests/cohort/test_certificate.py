@@ -164,3 +164,31 @@ def test_the_page_shows_a_name_with_markup_as_text():
     page = certificate_html("<script>alert(1)</script> Ann", "Course <b>", "Team & co", DAY, "20261130-X-ann")
     assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt; Ann" in page
     assert "Course &lt;b&gt;" in page and "Team &amp; co" in page
+
+
+def test_a_reply_sent_to_the_trainer_never_counts_as_passed_until_marked(tmp_path, rules):
+    """The scorer left the reply for the trainer (no automatic score): no certificate until it is marked."""
+    from nbgrader.api import Gradebook
+
+    shutil.copy(ROOT / "nbgrader_config.py", tmp_path / "nbgrader_config.py")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PATH", os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
+        gb = Gradebook(f"sqlite:///{tmp_path / 'gradebook.db'}", course_id="customer-service")
+        gb.add_assignment("module1")
+        gb.add_notebook("module1", "module1")
+        gb.add_grade_cell("reply", "module1", "module1", max_score=5, cell_type="code")
+        gb.add_student("pat", first_name="Pat", last_name="Lee")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SAWarning)
+            gb.add_submission("module1", "pat")
+        grade = gb.find_grade("reply", "module1", "module1", "pat")
+        grade.auto_score, grade.needs_manual_grade = None, True  # as SaveAutoGradesWithReview leaves it
+        gb.db.commit()
+        pat = next(t for t in cohort_of(tmp_path).trainees if t.id == "pat")
+        assert eligibility(cohort_of(tmp_path), rules, pat).reasons == (
+            "module1: 1 part(s) still waiting to be graded",)
+        grade.manual_score = 4.0  # the trainer marks it in Formgrader
+        grade.needs_manual_grade = False
+        gb.db.commit()
+        assert eligibility(cohort_of(tmp_path), rules, pat).passed
+        gb.close()
