@@ -78,10 +78,24 @@ c.Spawner.environment = {
 }
 c.Spawner.start_timeout = 120  # a cold JupyterLab start on a busy 2-core machine
 c.Spawner.http_timeout = 90
-# Advertised to the server (jupyter-resource-usage shows them); LocalProcessSpawner does NOT
-# enforce them. SystemdSpawner (cgroups) or KubeSpawner does: see README, "Running a course server".
+# Advertised to the server (jupyter-resource-usage shows them). LocalProcessSpawner does NOT enforce
+# them; SystemdSpawner does (cgroups), where systemd runs and jupyterhub-systemdspawner is installed
+# (the hub extra). COURSE_HUB_SPAWNER=local keeps LocalProcessSpawner; the hub says at start which holds.
 c.Spawner.mem_limit = os.environ.get("COURSE_MEM_LIMIT", "1G")
 c.Spawner.cpu_limit = float(os.environ.get("COURSE_CPU_LIMIT", "1"))
+if (os.environ.get("COURSE_HUB_SPAWNER", "auto") != "local" and Path("/run/systemd/system").is_dir()
+        and importlib.util.find_spec("systemdspawner") is not None):
+    c.JupyterHub.spawner_class = "systemdspawner.SystemdSpawner"
+    c.SystemdSpawner.dynamic_users = False  # every user is a real OS account (PAM or created at first login)
+    c.SystemdSpawner.unit_name_template = "course-singleuser-{USERNAME}"
+    c.SystemdSpawner.isolate_tmp = True
+    print(f"Course server: memory ({c.Spawner.mem_limit}) and CPU ({c.Spawner.cpu_limit:g}) limits per user are "
+          "enforced by SystemdSpawner (cgroups).", file=sys.stderr)
+else:
+    print(f"Course server: memory ({c.Spawner.mem_limit}) and CPU ({c.Spawner.cpu_limit:g}) limits per user are "
+          "ADVISORY ONLY: LocalProcessSpawner does not enforce them (no systemd running, or "
+          "jupyterhub-systemdspawner not installed, or COURSE_HUB_SPAWNER=local). One trainee can use the "
+          "whole machine.", file=sys.stderr)
 
 
 def _pre_spawn(spawner):

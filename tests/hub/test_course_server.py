@@ -78,6 +78,15 @@ def ok(done) -> str:
     return done.stdout
 
 
+def test_the_hub_says_whether_resource_limits_are_enforced(hub: CourseHub) -> None:
+    """No systemd in this test machine: the hub must say at start that the per-user limits are advisory."""
+    log = hub.log.read_text(encoding="utf-8", errors="replace")
+    if Path("/run/systemd/system").is_dir():
+        assert "enforced by SystemdSpawner" in log
+    else:
+        assert "limits per user are ADVISORY ONLY" in log
+
+
 def test_a_class_releases_submits_grades_and_gets_feedback(hub: CourseHub, browser) -> None:
     trainees = [hub.users[name] for name in TRAINEE_NAMES]
     pages: dict[str, Page] = {}
