@@ -80,6 +80,9 @@ class BrainstormFeedback(Strict):
     no_answers: Text
     too_short: Text
     not_a_behaviour: Text
+    copied: Text = Field(
+        default="This copies one of the examples or the question: put a behaviour of your own in your own words.",
+        description="Shown for an entry that copies the exercise's examples, placeholder or prompt.")
     near_duplicate: Text
     all_themes: Text
 

@@ -24,6 +24,7 @@ from ..models.brainstorm import (
     BrainstormLimits,
     Theme,
 )
+from .free_text import copied_share
 from .limits import at_most, text_at_most
 from .result import Result
 
@@ -41,6 +42,9 @@ __all__ = [
 ]
 
 _WORD = re.compile(r"[a-z0-9']+")
+# An entry whose every four-word run is in the exercise's own examples or question is a copy of them (a
+# behaviour merely like an example, in the trainee's own words, still counts).
+COPIED_SHARE = 1.0
 # The character comparison (difflib) costs up to length x length per pair of
 # entries, so it looks at the start of each entry only (the default limit
 # of an entry is 200 characters anyway): enough to spot a
@@ -290,6 +294,9 @@ def judge_items(exercise: BrainstormExercise, items: list[str]) -> list[ItemVerd
             continue
         if not is_behaviour(exercise, text):
             verdicts.append(ItemVerdict(text, False, texts.not_a_behaviour))
+            continue
+        if copied_share(text, [exercise.prompt, exercise.placeholder, *exercise.examples]) >= COPIED_SHARE:
+            verdicts.append(ItemVerdict(text, False, texts.copied))
             continue
         prepared = _Prepared(text)
         twin = next(

@@ -107,3 +107,17 @@ def test_first_time_trainee_sees_no_news_popup(page: Page, first_time_lab: LabSe
     expect(center).to_be_visible()
     expect(center.get_by_text(NEWS_QUESTION)).to_have_count(0)
     expect(center.locator(".jp-Notification-List-Item")).to_have_count(0)
+
+
+def test_a_wheel_install_puts_the_defaults_where_jupyterlab_reads_them():
+    """pyproject ships the overrides file to <prefix>/share/jupyter/lab/settings/overrides.d/ (a wheel install)."""
+    import tomllib
+
+    from course_lib.lab_defaults import OVERRIDES_NAME, OVERRIDES_SOURCE, installed_path
+
+    data_files = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"][
+        "data-files"]
+    shipped = {f"{target}/{Path(source).name}" for target, sources in data_files.items() for source in sources
+               if (REPO_ROOT / source).resolve() == OVERRIDES_SOURCE}
+    assert shipped == {installed_path("").as_posix().lstrip("/")} == {
+        f"share/jupyter/lab/settings/overrides.d/{OVERRIDES_NAME}"}

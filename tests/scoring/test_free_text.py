@@ -48,3 +48,17 @@ def test_a_follow_up_note_must_be_the_trainees_own():
     assert is_reviewed(exercise, {**base, "happened": "I did it for most calls; regulars noticed and smiled."})
     assert not is_reviewed(exercise, {**base, "happened": "greeting names callers smile service smile service"})
     assert not is_reviewed(exercise, {**base, "happened": exercise.questions.happened})
+
+
+BRAINSTORM = load_exercise("m1-brainstorm")
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.sampled_from([*BRAINSTORM.examples, BRAINSTORM.placeholder.removeprefix("e.g. ")]))
+def test_a_brainstorm_entry_copied_from_the_examples_does_not_count(example):
+    from course_lib.scoring.brainstorm import judge_items
+
+    own = "Ring the caller back within the hour when I promised to"
+    verdicts = judge_items(BRAINSTORM, [own, example])
+    assert verdicts[0].counted and not verdicts[1].counted
+    assert verdicts[1].reason == BRAINSTORM.feedback.copied
