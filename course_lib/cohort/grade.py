@@ -575,6 +575,7 @@ def grade_cohort(
             bar = ProgressBar(len(todo), "grading ", stream=stream)
             bar.start()
             jobs = _jobs(todo, paths, workers)
+            _preload_reply_model(app, sorted({t.assignment for t in todo}))
             # Even one worker is a separate process: the instructor's process never runs a trainee's kernel.
             outcomes += _grade_in_pool(jobs, workers, (argv, str(log_file)), force, feedback, bar, stopped)
         protect_course_files(app.coursedir, app.log)  # feedback/ (and the others) may be new
@@ -589,6 +590,26 @@ def _fresh_log(app: AutogradeApp) -> Path:
     log_file.unlink(missing_ok=True)
     os.close(os.open(log_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     return log_file
+
+
+def _preload_reply_model(app: AutogradeApp, assignments: list[str]) -> None:
+    """Load the written-reply model in the parent when an assignment to grade has a written reply, so the
+    forked workers share its weights (copy-on-write) instead of each loading its own."""
+    from ..models import load_exercise
+    from ..models.written_reply import WrittenReplyExercise
+    from ..nbgrader_cells import graded_exercise_id
+
+    for assignment in assignments:
+        source = Path(app.coursedir.format_path(app.coursedir.source_directory, ".", assignment))
+        for path in source.glob("*.ipynb"):
+            cells = nbformat.read(path, as_version=4).cells
+            ids = [i for cell in cells if (i := graded_exercise_id(cell)) is not None]
+            replies = [e for e in map(load_exercise, ids) if isinstance(e, WrittenReplyExercise)]
+            if replies:
+                from ..scoring.reply_reading import preload
+
+                preload(replies[0])
+                return
 
 
 def _course_inputs(app: AutogradeApp, assignment: str) -> str:

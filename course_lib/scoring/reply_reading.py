@@ -21,7 +21,7 @@ from ..models.written_reply import Criterion, SentenceCue, WrittenReplyExercise
 from .reply_text import Negation, any_match, compiled, cue_in, is_word_list, sentences
 from .sentence_model import model
 
-__all__ = ["MEANING_THRESHOLD", "SentenceReading", "read_reply", "act_examples"]
+__all__ = ["MEANING_THRESHOLD", "SentenceReading", "act_examples", "preload", "read_reply"]
 
 # Cosine similarity from which a sentence counts as doing an example's act; and how far below the
 # sentence's best act another act may be and still count (a sentence can apologise and empathise at once).
@@ -61,6 +61,11 @@ def _similarities(exercise: WrittenReplyExercise, texts: Sequence[str]) -> tuple
     if not texts:
         return np.zeros((0, len(owners)), dtype=np.float32), owners
     return model().encode(list(texts)) @ matrix.T, owners
+
+
+def preload(exercise: WrittenReplyExercise) -> None:
+    """Load the model and embed the exercise's examples now (before a grader forks its workers)."""
+    _similarities(exercise, [])
 
 
 def _criterion_cue(criterion: Criterion, sentence: str, masked: str, negation: Negation) -> bool | None:
