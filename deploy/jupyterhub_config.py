@@ -9,8 +9,10 @@ What it sets up (README, "Running a course server", says more):
 * the proxy: configurable-http-proxy from deploy/node_modules (``npm ci --prefix deploy``);
   on 127.0.0.1:8000 unless COURSE_HUB_IP / COURSE_HUB_PORT say otherwise (put TLS in front);
 * users log in with their OS password (PAMAuthenticator); the roster (roster.yaml in the hub's
-  state folder, see deploy/roster.py) says who may log in and into which group; a company swaps
-  in OAuthenticator or LTI with COURSE_HUB_AUTHENTICATOR (the groups and roles stay);
+  state folder, see deploy/roster.py) says who may log in and into which group; a company uses its
+  single sign-on with COURSE_HUB_AUTHENTICATOR=oidc and COURSE_OIDC_* (deploy/sso/oidc.py: OpenID
+  Connect, the provider's groups become the hub's, OS accounts made at first login); any other
+  authenticator class can be named in COURSE_HUB_AUTHENTICATOR (the groups and roles stay);
 * each user's JupyterLab runs as their own OS user (LocalProcessSpawner) from the system-wide
   environment, with their role's Jupyter config on JUPYTER_CONFIG_PATH (deploy/hub_hooks.py);
 * roles (JupyterHub RBAC on groups): trainees reach only their own server; instructors also
@@ -39,7 +41,10 @@ from deploy.server_layout import USERNAME_PATTERN, layout  # noqa: E402
 
 c = get_config()  # noqa: F821 - provided by traitlets when this file is loaded
 where = layout()
-roster = load_roster(where.roster)  # a bad name stops the hub here, naming the file and entry
+single_sign_on = os.environ.get("COURSE_HUB_AUTHENTICATOR") == "oidc"  # deploy/sso/oidc.py
+# A bad name stops the hub here, naming the file and entry. With single sign-on the provider's groups
+# say who is who, and the roster is not read.
+roster = {} if single_sign_on else load_roster(where.roster)
 
 # --- network and state -------------------------------------------------------------------------
 c.JupyterHub.ip = where.ip
@@ -56,12 +61,21 @@ c.JupyterHub.pid_file = str(where.state / "jupyterhub.pid")
 c.JupyterHub.cleanup_servers = False
 
 # --- who may log in ------------------------------------------------------------------------------
-c.JupyterHub.authenticator_class = os.environ.get("COURSE_HUB_AUTHENTICATOR", "pam")
-c.Authenticator.allowed_users = {name for group in roster.values() for name in group}
 # The hub user is also the OS user, the home folder and the nbgrader id: refuse anything else.
 c.Authenticator.username_pattern = USERNAME_PATTERN.pattern
-c.PAMAuthenticator.open_sessions = False  # no login session records for notebook servers
-c.JupyterHub.load_groups = {group: {"users": members} for group, members in roster.items()}
+if single_sign_on:
+    # OpenID Connect (GenericOAuthenticator): the provider's trainees/instructors/facilitators groups
+    # become the hub's groups at each login (manage_groups), anyone in none of them is refused, and the
+    # OS account is made at first login. The groups are created by the roles below.
+    from deploy.sso.oidc import configure as configure_single_sign_on
+
+    configure_single_sign_on(c, os.environ, hub_url=f"http://{where.ip}:{where.port}",
+                             username_pattern=USERNAME_PATTERN.pattern)
+else:
+    c.JupyterHub.authenticator_class = os.environ.get("COURSE_HUB_AUTHENTICATOR", "pam")
+    c.Authenticator.allowed_users = {name for group in roster.values() for name in group}
+    c.PAMAuthenticator.open_sessions = False  # no login session records for notebook servers
+    c.JupyterHub.load_groups = {group: {"users": members} for group, members in roster.items()}
 
 # --- each user's server --------------------------------------------------------------------------
 c.JupyterHub.spawner_class = "localprocess"

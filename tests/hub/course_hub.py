@@ -91,6 +91,8 @@ class CourseHub:
     grader_user: str
     users: dict[str, HubUser] = field(default_factory=dict)
     process: subprocess.Popen | None = None
+    # OS users the hub made itself (single sign-on: at first login); removed with the others
+    created_os_users: set[str] = field(default_factory=set)
 
     @property
     def url(self) -> str:
@@ -234,7 +236,8 @@ def course_hub(roster: dict[str, list[str]], *, start: bool = True) -> Iterator[
     """Install (or reuse) the system-wide course, create the users of ``roster``, run the hub.
 
     ``roster``: group -> short names; each becomes an OS user ``<prefix><name>`` with a
-    random password (unique per run, so nothing clashes with real accounts).
+    random password (unique per run, so nothing clashes with real accounts). With ``start=False``
+    a test can add to ``hub.env`` (single sign-on's COURSE_OIDC_*) before ``hub.start()``.
     """
     tag = "cs" + secrets.token_hex(3)
     base = Path(tempfile.mkdtemp(prefix="course-hub-", dir="/tmp"))
@@ -278,7 +281,7 @@ def course_hub(roster: dict[str, list[str]], *, start: bool = True) -> Iterator[
         if hub.log.exists():  # kept for a failure's post-mortem (test-artifacts/ is not committed)
             ARTIFACTS_DIR.mkdir(exist_ok=True)
             shutil.copyfile(hub.log, ARTIFACTS_DIR / "course-hub.log")
-        for user in hub.users.values():
-            _remove_os_user(user.name)
+        for name in sorted({user.name for user in hub.users.values()} | hub.created_os_users):
+            _remove_os_user(name)
         _remove_os_user(hub.grader_user)
         shutil.rmtree(base, ignore_errors=True)
