@@ -15,7 +15,7 @@ Three figures, each the median of ``--runs`` runs:
 The board keeps a per-file index (mtime, size, inode, owner): a warm refresh
 lists the folder and stats each file, and opens only the changed ones.
 Target: a warm refresh under 0.5 s on 2 cores. The figures are printed (the
-README quotes them); nothing here fails on time.
+docs/performance.md quotes them); nothing here fails on time.
 """
 
 from __future__ import annotations

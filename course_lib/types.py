@@ -31,7 +31,7 @@ In this package: write ``models/t.py``, ``scoring/t.py`` and
 ``live/summaries/t.py`` plus a ``render_t`` in ``live/render.py``), then add
 one line to :data:`BUILTIN_TYPES` below and regenerate the shipped schema
 (``course schema --builtin -o course_lib/content/schema/exercise.schema.json``).
-``docs/exercise-types.md`` walks through it; ``tests/types/`` is a worked
+``docs/authors/exercise-types.md`` walks through it; ``tests/types/`` is a worked
 example from outside the package, graded by the real nbgrader.
 
 From another package (a plug-in, or a test folder on ``sys.path``): create

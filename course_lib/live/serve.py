@@ -72,8 +72,8 @@ def voila_command(*, port: int, token: str, ip: str = "127.0.0.1", notebook: Pat
     ]  # fmt: skip
 
 
-def main(argv: Sequence[str] | None = None) -> None:
-    """Parse the options, print the board's address, then become the Voilà server."""
+def build_parser() -> argparse.ArgumentParser:
+    """The `course-board` command's options (also read by the documentation's reference page)."""
     parser = argparse.ArgumentParser(prog="course-board", description="Serve the facilitators' live board.")
     parser.add_argument("--class-dir", help="class folder to read (default: $COURSE_CLASS_DIR or the local default)")
     parser.add_argument("--ip", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
@@ -84,6 +84,12 @@ def main(argv: Sequence[str] | None = None) -> None:
                         help="create a shared class folder (mode 1777) and its activity folders, then exit")
     parser.add_argument("--lessons", type=Path, help="lesson notebooks to take the activities from "
                         "(default: ./notebooks or the course's own)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Parse the options, print the board's address, then become the Voilà server."""
+    parser = build_parser()
     args = parser.parse_args(argv)
 
     env = os.environ.copy()

@@ -1,4 +1,5 @@
-"""A ninth exercise type added from a test folder, as docs/exercise-types.md describes: nothing in course_lib edited.
+"""A ninth exercise type added from a test folder, as docs/authors/exercise-types.md describes: nothing in course_lib
+edited.
 
 ``plugin/`` holds the type (model, pure scoring, widget) and a ``.dist-info``
 advertising it under the ``course_lib.exercise_types`` entry point group;

@@ -1,6 +1,6 @@
 """A tiny exercise type added from outside course_lib: match each left item to its right partner.
 
-The worked example of docs/exercise-types.md. This folder is put on
+The worked example of docs/authors/exercise-types.md. This folder is put on
 ``PYTHONPATH``; ``course_match_pairs-0.1.dist-info/entry_points.txt`` beside it
 advertises ``MATCH_PAIRS`` in the ``course_lib.exercise_types`` group, as a
 real plug-in package's ``pyproject.toml`` would once installed.
