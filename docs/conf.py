@@ -47,7 +47,7 @@ source_suffix = {".md": "markdown"}
 exclude_patterns = ["_build", "_generated", "README.md"]
 nitpicky = True
 # Base classes and types from nbgrader, nbconvert and traitlets are not documented here.
-nitpick_ignore_regex = [(r"py:.*", r"(nbgrader|nbconvert|traitlets|nbformat|pathlib|argparse)\..*")]
+nitpick_ignore_regex = [(r"py:.*", r"(nbgrader|nbconvert|traitlets|nbformat|pathlib|argparse|t)\..*")]
 autodoc_member_order = "bysource"
 autodoc_inherit_docstrings = False
 suppress_warnings = ["myst.header"]
@@ -99,8 +99,8 @@ def _plugins_page() -> str:
         if not cls.class_own_traits(config=True):
             lines += ["It adds no settings of its own; those of its base class apply.", ""]
         own = ", ".join(cls.class_own_traits(config=True))
-        lines += ["```{autoconfigurable} " + f"{cls.__module__}.{cls.__name__}",
-                  f":members: {own}" if own else ":no-members:", "```", ""]
+        lines += ["```{eval-rst}", f".. autoconfigurable:: {cls.__module__}.{cls.__name__}",
+                  f"   :members: {own}" if own else "   :no-members:", "```", ""]
     return "\n".join(lines)
 
 
