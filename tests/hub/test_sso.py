@@ -15,8 +15,6 @@ import secrets
 import shutil
 import subprocess
 import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +26,8 @@ from deploy.sso import idp_admin
 from deploy.sso.oidc import course_groups
 from tests.conftest import ARTIFACTS_DIR, _local_only
 from tests.hub.conftest import LOGIN_TIMEOUT, _require_hub, screenshot
-from tests.hub.course_hub import REPO, CourseHub, _port_block, course_hub
+from tests.hub.course_hub import CourseHub, _port_block, course_hub
+from tests.hub.sso_provider import Provider, start_provider
 
 if os.environ.get("CI") != "true":  # in CI a missing playwright is an error, never a skip
     pytest.importorskip("playwright")
@@ -37,8 +36,6 @@ from playwright.sync_api import expect  # noqa: E402
 
 from tests.browser.lab_actions import LOAD_TIMEOUT  # noqa: E402
 
-SSO_DIR = REPO / "deploy" / "sso"
-IDP_START_TIMEOUT = 60
 CONTACT = "the training team (training@example.org)"
 
 
@@ -68,15 +65,6 @@ def test_the_admin_script_refuses_unsafe_names_and_unknown_groups(tmp_path: Path
 
 # -- the provider and the hub ---------------------------------------------------------------------------
 @dataclass
-class Provider:
-    state: Path
-    url: str
-    process: subprocess.Popen
-    log: Path
-    started_in: float
-
-
-@dataclass
 class SsoCourse:
     hub: CourseHub
     idp: Provider
@@ -85,31 +73,6 @@ class SsoCourse:
 
     def name(self, short: str) -> str:
         return f"{self.tag}-{short}"
-
-
-def _start_provider(state: Path, port: int) -> Provider:
-    if not (SSO_DIR / "node_modules" / "oidc-provider").is_dir():
-        subprocess.run(["npm", "ci", "--prefix", str(SSO_DIR), "--no-audit", "--no-fund"], check=True,
-                       capture_output=True, timeout=600)
-    log = state.parent / "idp.log"
-    began = time.monotonic()
-    with open(log, "ab") as out:
-        process = subprocess.Popen(["node", str(SSO_DIR / "idp.mjs"), str(state)], stdin=subprocess.DEVNULL,
-                                   stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + IDP_START_TIMEOUT
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/.well-known/openid-configuration", timeout=5) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            raise RuntimeError(f"the identity provider did not start:\n{log.read_text(errors='replace')}")
-        time.sleep(0.1)
-    return Provider(state, url, process, log, time.monotonic() - began)
 
 
 @pytest.fixture(scope="module")
@@ -132,19 +95,14 @@ def sso() -> Iterator[SsoCourse]:
                 passwords[short] = secrets.token_urlsafe(12)
                 idp_admin.set_user(state, f"{tag}-{short}", password=passwords[short], groups=groups)
                 hub.created_os_users.add(f"{tag}-{short}")  # made by the hub at first login; removed after
-            provider = _start_provider(state, idp_port)
+            provider = start_provider(state, idp_port)
             print(f"identity provider ready in {provider.started_in:.2f}s")
             hub.env.update({**idp_admin.hub_environment(state), "COURSE_OIDC_CONTACT": CONTACT})
             hub.start()
             yield SsoCourse(hub, provider, tag, passwords)
     finally:
         if provider is not None:
-            provider.process.terminate()
-            try:
-                provider.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                provider.process.kill()
-                provider.process.wait(timeout=10)
+            provider.stop()
             if provider.log.exists():
                 ARTIFACTS_DIR.mkdir(exist_ok=True)
                 shutil.copyfile(provider.log, ARTIFACTS_DIR / "sso-idp.log")
