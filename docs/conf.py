@@ -36,21 +36,22 @@ release = course_lib.__version__
 version = release
 
 extensions = [
-    "myst_parser",
+    "myst_nb",  # MyST Markdown pages, and the course's notebooks shown as they are (nothing executed)
     "sphinx.ext.autodoc",
     "sphinxarg.ext",
     "autodoc_traits",
 ]
 myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 3
-source_suffix = {".md": "markdown"}
+nb_execution_mode = "off"
+nb_merge_streams = True
 exclude_patterns = ["_build", "_generated", "README.md"]
 nitpicky = True
 # Base classes and types from nbgrader, nbconvert and traitlets are not documented here.
 nitpick_ignore_regex = [(r"py:.*", r"(nbgrader|nbconvert|traitlets|nbformat|pathlib|argparse|t)\..*")]
 autodoc_member_order = "bysource"
 autodoc_inherit_docstrings = False
-suppress_warnings = ["myst.header"]
+suppress_warnings = ["myst.header", "myst.domains"]
 
 # autodoc-traits documents inherited nbconvert settings that have no help text, with a FutureWarning each.
 warnings.filterwarnings("ignore", category=FutureWarning, module="autodoc_traits")
@@ -220,8 +221,36 @@ def _kind(spec: dict) -> str:
     return str(spec.get("type", "any"))
 
 
+def _copy_notebooks() -> None:
+    """The lessons and graded exercises, copied into docs/course/ (not committed) for myst-nb to render.
+
+    The copy keeps the repository's layout, so the notebooks' links to each other resolve.
+    """
+    import shutil
+
+    target = DOCS / "course"
+    wanted = {p.relative_to(ROOT): p for p in [*sorted((ROOT / "notebooks").glob("*.ipynb")),
+                                                *sorted((ROOT / "exercises").glob("*/*.ipynb"))]}
+    for stale in target.rglob("*.ipynb") if target.exists() else []:
+        if stale.relative_to(target) not in wanted:
+            stale.unlink()
+    for relative, source in wanted.items():
+        copy = target / relative
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        if not copy.exists() or copy.read_bytes() != source.read_bytes():
+            shutil.copyfile(source, copy)
+    lessons = [r for r in wanted if r.parts[0] == "notebooks"]
+    exercises = [r for r in wanted if r.parts[0] == "exercises"]
+    (GENERATED / "notebook_toc.md").write_text(
+        "```{toctree}\n:maxdepth: 1\n:caption: Lessons\n\n"
+        + "\n".join(f"course/{r.with_suffix('').as_posix()}" for r in lessons)
+        + "\n```\n\n```{toctree}\n:maxdepth: 1\n:caption: Graded exercises\n\n"
+        + "\n".join(f"course/{r.with_suffix('').as_posix()}" for r in exercises) + "\n```\n", encoding="utf-8")
+
+
 def generate() -> None:
     GENERATED.mkdir(exist_ok=True)
+    _copy_notebooks()
     for name, make in [("catalogue.md", _catalogue_page), ("schema.md", _schema_page),
                        ("plugins.md", _plugins_page), ("session_plan.md", _session_plan_page)]:
         text = make()

@@ -169,6 +169,10 @@ def test_the_catalogue_shows_every_lesson_and_graded_exercise(site: Path) -> Non
     for assignment in sorted(p.name for p in (ROOT / "exercises").iterdir() if p.is_dir()):
         assert assignment in text
     assert "By the end, a trainee can" in text and "minutes" in text
+    # each notebook rendered as it is committed (myst-nb, nothing executed)
+    for notebook in [*(ROOT / "notebooks").glob("*.ipynb"), *(ROOT / "exercises").glob("*/*.ipynb")]:
+        page = site / "course" / notebook.relative_to(ROOT).with_suffix(".html")
+        assert page.is_file(), page
 
 
 def test_the_schema_page_lists_every_field_of_the_built_in_types(site: Path) -> None:
