@@ -12,7 +12,7 @@ from course_lib.models import ContentError, exercise_ids, find_exercise_file, lo
 from course_lib.models.true_false import too_similar
 from tests.conftest import content_variant
 
-# The course's exercise plan: id -> type (README / briefs). Files that exist must match it.
+# The course's exercise plan: id -> type (docs/catalogue.md / briefs). Files that exist must match it.
 PLAN = {
     "m1-brainstorm": "brainstorm",
     "m2-customers-classify": "classify",

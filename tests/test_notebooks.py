@@ -51,7 +51,7 @@ def test_metadata_is_what_jupyterlab_writes_so_opening_does_not_modify(path, ker
     running = dict(kernel_language_info)
     if committed.pop("version") != running.pop("version") and os.environ.get("CI") != "true":
         pytest.skip("this Python's version differs from the notebooks' language_info: JupyterLab will "
-                    "mark them modified on open here (see README)")
+                    "mark them modified on open here (see docs/instructors.md)")
     assert committed == running
 
 

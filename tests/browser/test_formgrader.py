@@ -1,4 +1,5 @@
-"""Formgrader, as the README tells instructors to use it: `jupyter lab` in the course folder, Nbgrader > Formgrader.
+"""Formgrader, as docs/instructors.md tells instructors to use it: `jupyter lab` in the course folder,
+Nbgrader > Formgrader.
 
 The manual grading view of a submission opens (it was an HTTP 500 when the
 feedback template was configured for every exporter), shows the trainee's

@@ -42,7 +42,7 @@ def test_a_live_activity_is_a_working_widget_in_the_slideshow(page: Page, lesson
         run_all(page)
         cell = code_cell(page, 'show("m1-brainstorm")')
         expect(cell.locator(".course-exercise")).to_be_visible(timeout=RUN_TIMEOUT)
-        # The facilitator selects the activity's cell and starts the slideshow there (Alt+R, as the README says).
+        # The facilitator selects the activity's cell and starts the slideshow there (Alt+R, docs/facilitators.md).
         cell.locator(".jp-InputArea-prompt").click()
         page.keyboard.press("Escape")
         page.keyboard.press("Alt+r")

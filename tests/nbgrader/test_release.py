@@ -25,11 +25,11 @@ def test_committed_release_matches_a_fresh_generation(tmp_path):
     for assignment in sorted(d.name for d in (ROOT / "solutions").iterdir() if d.is_dir()):
         nbgrader(course, "generate_assignment", assignment, "--force")
     fresh, committed = course / "exercises", ROOT / "exercises"
-    assert _release_files(fresh) == _release_files(committed), "regenerate exercises/ (see README)"
+    assert _release_files(fresh) == _release_files(committed), "regenerate exercises/ (see docs/instructors.md)"
     for relative in _release_files(fresh):
         assert (fresh / relative).read_bytes() == (committed / relative).read_bytes(), (
             f"exercises/{relative} differs from a fresh generation: "
-            "regenerate it (see README) and commit"
+            "regenerate it (see docs/instructors.md) and commit"
         )
     with sqlite3.connect(course / "gradebook.db") as db:
         assert db.execute("select count(*) from alembic_version").fetchone()[0] == 1
