@@ -9,6 +9,7 @@ removed afterwards, and the provider is stopped.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import secrets
@@ -61,6 +62,31 @@ def test_the_admin_script_refuses_unsafe_names_and_unknown_groups(tmp_path: Path
     secret = idp_admin.hub_environment(state)["COURSE_OIDC_CLIENT_SECRET"]
     idp_admin.init_state(state, issuer="http://127.0.0.1:9", redirect_uris=["http://127.0.0.1:8/hub/oauth_callback"])
     assert idp_admin.hub_environment(state)["COURSE_OIDC_CLIENT_SECRET"] == secret  # kept on a second init
+
+
+def test_the_keycloak_realm_has_the_hubs_client_the_groups_claim_and_the_course_groups(tmp_path: Path) -> None:
+    # Keycloak itself is not run here (its distribution is on Maven Central, which these machines cannot
+    # reach): this checks the realm file's shape against what deploy/sso/oidc.py expects.
+    from deploy.sso import keycloak_realm
+
+    out = tmp_path / "realm.json"
+    assert keycloak_realm.main(["write", str(out), "--redirect-uri", "https://c.example.org/hub/oauth_callback",
+                                "--user", "ana=trainees", "--user", "ines=instructors,facilitators"]) == 0
+    assert out.stat().st_mode & 0o777 == 0o600
+    realm = json.loads(out.read_text(encoding="utf-8"))
+    client = realm["clients"][0]
+    assert client["publicClient"] is False and client["secret"] and client["standardFlowEnabled"] is True
+    assert client["redirectUris"] == ["https://c.example.org/hub/oauth_callback"]
+    mapper = client["protocolMappers"][0]
+    assert mapper["protocolMapper"] == "oidc-group-membership-mapper"
+    assert mapper["config"]["claim.name"] == "groups" and mapper["config"]["full.path"] == "false"
+    assert mapper["config"]["userinfo.token.claim"] == "true"
+    assert {g["name"] for g in realm["groups"]} == {TRAINEES, INSTRUCTORS, FACILITATORS}
+    users = {u["username"]: u for u in realm["users"]}
+    assert course_groups(users["ines"]["groups"]) == {INSTRUCTORS, FACILITATORS}
+    assert users["ana"]["credentials"][0]["temporary"] is True
+    with pytest.raises(ValueError):
+        keycloak_realm.build_realm("course", ["https://x/hub/oauth_callback"], users={"Ana Smith": [TRAINEES]})
 
 
 # -- the provider and the hub ---------------------------------------------------------------------------
