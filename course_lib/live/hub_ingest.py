@@ -36,9 +36,12 @@ from .config import sanitize_trainee_id
 from .hub_app import PRIVATE_FILE_MODE, PRIVATE_MODE, class_dir, prepare_private_folder, serve, service_prefix
 from .publish import ENTRY_FORMAT
 
-__all__ = ["MAX_BODY_BYTES", "AnswersHandler", "make_app", "write_entry"]
+__all__ = ["MAX_BODY_BYTES", "MAX_JSON_DEPTH", "AnswersHandler", "json_too_deep", "make_app", "write_entry"]
 
 MAX_BODY_BYTES = 256_000  # the board skips bigger entries anyway
+MAX_JSON_DEPTH = 64  # arrays/objects inside one another; no exercise answer comes near
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_JSON_BRACKET = re.compile(rb"[\[\]{}]")
 _EXERCISE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,59}$")
 log = logging.getLogger("course_lib.live.hub")
 
@@ -62,11 +65,49 @@ def write_entry(folder: Path, exercise_id: str, exercise_type: str, user_name: s
     return record
 
 
+def json_too_deep(body: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether ``body`` nests arrays/objects deeper than ``limit`` (a scan, no recursion; strings skipped)."""
+    depth = 0
+    for match in _JSON_BRACKET.finditer(_JSON_STRING.sub(b"", body)):
+        if match.group() in (b"[", b"{"):
+            depth += 1
+            if depth > limit:
+                return True
+        else:
+            depth -= 1
+    return False
+
+
+@web.stream_request_body
 class AnswersHandler(HubAuthenticated, web.RequestHandler):
-    """``POST api/answers``: file the answer under the token owner's hub name."""
+    """``POST api/answers``: file the answer under the token owner's hub name.
+
+    The body is streamed in: a declared ``Content-Length`` over :data:`MAX_BODY_BYTES`
+    gets 413 before any of it is read, and a chunked body is kept only up to the
+    limit (413 once it passes it). Whatever the server's own ``max_body_size``.
+    """
 
     def initialize(self, folder: Path) -> None:
         self.folder = folder
+        self._chunks: list[bytes] = []
+        self._received = 0
+
+    def prepare(self) -> None:
+        declared = self.request.headers.get("Content-Length")
+        if declared is not None:
+            try:
+                too_large = int(declared) > MAX_BODY_BYTES
+            except ValueError:
+                raise self._fail(400, "bad Content-Length") from None
+            if too_large:
+                raise self._fail(413, f"body too large: limit {MAX_BODY_BYTES} bytes")
+
+    def data_received(self, chunk: bytes) -> None:
+        self._received += len(chunk)
+        if self._received <= MAX_BODY_BYTES:
+            self._chunks.append(chunk)
+        else:
+            self._chunks = []  # drop it: never buffered, never parsed
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         # Short JSON errors for the kernel to show as a note; never a traceback page.
@@ -82,8 +123,15 @@ class AnswersHandler(HubAuthenticated, web.RequestHandler):
         user = self.current_user
         if user.get("kind", "user") != "user":
             raise self._fail(403, "only hub users publish answers")
+        if self._received > MAX_BODY_BYTES:
+            raise self._fail(413, f"body too large: limit {MAX_BODY_BYTES} bytes")
+        raw = b"".join(self._chunks)
+        if json_too_deep(raw):
+            raise self._fail(400, f"answer JSON nested too deeply: limit {MAX_JSON_DEPTH} levels")
         try:
-            body = json.loads(self.request.body or b"null")
+            body = json.loads(raw or b"null")
+        except RecursionError:
+            raise self._fail(400, "answer JSON nested too deeply") from None
         except ValueError:
             raise self._fail(400, "the body is not JSON") from None
         if not isinstance(body, dict):
