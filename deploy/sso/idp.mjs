@@ -46,6 +46,8 @@ function passwordMatches(stored, password) {
   return timingSafeEqual(expected, actual);
 }
 
+const DUMMY_HASH = `scrypt$16384$8$1$${randomBytes(16).toString('hex')}$${randomBytes(32).toString('hex')}`;
+
 async function signingKeys() {
   const file = join(stateDir, 'jwks.json');
   if (!existsSync(file)) {
@@ -119,13 +121,14 @@ const provider = new Provider(settings.issuer, {
   interactions: { url: (ctx, interaction) => `/interaction/${interaction.uid}` },
   ttl: { AccessToken: 600, AuthorizationCode: 60, IdToken: 600, Interaction: 900, Session: 8 * 3600, Grant: 8 * 3600 },
   async findAccount(ctx, id) {
-    const user = directory().users?.[id];
-    if (!user) return undefined;
+    const users = directory().users || {};
+    if (!Object.hasOwn(users, id) || users[id].disabled) return undefined;  // removed: signed out at once
     return {
       accountId: id,
       async claims() {
         // Read again: group changes hold from the next token on.
-        const now = directory().users?.[id] || {};
+        const latest = directory().users || {};
+        const now = Object.hasOwn(latest, id) ? latest[id] : {};
         return { sub: id, preferred_username: id, name: now.name || id, email: now.email, groups: now.groups || [] };
       },
     };
@@ -163,8 +166,11 @@ const server = createServer(async (req, res) => {
     if (req.method === 'POST' && match[2]) {
       const form = await readForm(req);
       const username = (form.get('username') || '').trim();
-      const user = directory().users?.[username];
-      if (!user || user.disabled || !passwordMatches(user.password, form.get('password') || '')) {
+      const users = directory().users || {};
+      const user = Object.hasOwn(users, username) ? users[username] : undefined;
+      // An unknown name costs the same scrypt as a known one: the answer's timing tells nothing.
+      const matches = passwordMatches(user ? user.password : DUMMY_HASH, form.get('password') || '');
+      if (!user || user.disabled || !matches) {
         send(res, 200, loginPage(details.uid, { error: 'Invalid user name or password.', username }));
         return;
       }
