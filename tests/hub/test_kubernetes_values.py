@@ -8,8 +8,11 @@ groups, the exchange on every server and the class folder on none.
 
 from __future__ import annotations
 
+import copy
+import os
 from pathlib import Path
 
+import jsonschema
 import pytest
 import yaml
 
@@ -87,3 +90,46 @@ def test_the_images_are_the_dockerfiles_targets_and_the_formgrader_the_graders(v
     assert env["JUPYTERHUB_USER"] == names.GRADER_USER
     assert env["COURSE_EXCHANGE"] == names.EXCHANGE_DIR
     assert values["hub"]["services"][names.GRADER_SERVICE]["url"] == "http://course-formgrader:8888"
+
+
+# -- checked against the Zero to JupyterHub chart's own schema ------------------------------------------
+CHART = KUBE.parents[2] / "shared" / "z2jh"  # the chart's values.schema.yaml and values.yaml (../shared/z2jh)
+
+
+@pytest.fixture(scope="module")
+def chart() -> tuple[dict, dict]:
+    if not (CHART / "values.schema.yaml").is_file():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"the chart's schema is missing: {CHART} (CI has ../shared)")
+        pytest.skip(f"no copy of the chart's schema at {CHART}")
+    schema = yaml.safe_load((CHART / "values.schema.yaml").read_text(encoding="utf-8"))
+    defaults = yaml.safe_load((CHART / "values.yaml").read_text(encoding="utf-8"))
+    return schema, defaults
+
+
+def _merged(defaults: dict, ours: dict) -> dict:
+    """``ours`` over the chart's defaults, as Helm merges a values file (maps merged, everything else replaced)."""
+    out = copy.deepcopy(defaults)
+    for key, value in ours.items():
+        out[key] = _merged(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+def _schema_errors(chart: tuple[dict, dict], values: dict) -> list[str]:
+    schema, defaults = chart
+    validator = jsonschema.Draft7Validator(schema)
+    return [f"{e.json_path}: {e.message}" for e in validator.iter_errors(_merged(defaults, values))]
+
+
+def test_the_values_pass_the_charts_own_schema(chart, values) -> None:
+    assert _schema_errors(chart, values) == []
+
+
+@pytest.mark.parametrize("broken", [
+    {"hubb": {}},  # a misspelt top-level key
+    {"hub": {"extraEnvv": {"A": "1"}}},  # a misspelt key inside hub
+    {"singleuser": {"memory": {"limit": ["1G"]}}},  # a value of the wrong kind
+    {"cull": {"timeout": "an hour"}},
+])
+def test_a_broken_key_fails_the_schema(chart, values, broken) -> None:
+    assert _schema_errors(chart, _merged(values, broken)), broken
