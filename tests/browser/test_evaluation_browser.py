@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -108,8 +109,10 @@ def test_the_report_renders_the_evaluation_sections(page: Page, evaluation_repor
         expect(section).to_be_visible()
         image = section.locator("img").first
         expect(image).to_be_visible()
-        assert image.evaluate("img => img.complete && img.naturalWidth > 0"), heading
-        assert image.get_attribute("alt")
+        # Decoded (not read once: a visible <img> may still be loading), and described.
+        expect(image).to_have_js_property("complete", True)
+        expect(image).not_to_have_js_property("naturalWidth", 0)
+        expect(image).to_have_attribute("alt", re.compile(r"\S"))
     learning = page.locator("table.learning")
     expect(learning.locator("tr")).to_have_count(8)  # a heading row and one per module
     def section(heading: str):

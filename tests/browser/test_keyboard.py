@@ -301,7 +301,7 @@ def test_roleplay_by_keyboard(page: Page, lab, request) -> None:
         expect(focused(page)).to_have_class(re.compile(r"course-reply"))
         expect(focused(page)).to_have_text(replies.first.inner_text())
     assert steps < 20, "the call did not end"
-    assert replies.count() == 0
+    expect(replies).to_have_count(0)
     path = saved(lab, "module4", "m4-phone-roleplay")
     assert len(path["attempts"][-1]["path"]) == steps
 

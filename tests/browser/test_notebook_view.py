@@ -114,7 +114,7 @@ def test_a_lesson_opens_clean_with_facilitator_notes_collapsed(course_lab, page:
         expect(asides).to_have_count(len(notes), timeout=LOAD_TIMEOUT)
         for index in range(len(notes)):
             words = " ".join(notes[index].split("\n\n", 1)[1].split()[:5])
-            assert words in " ".join((asides.nth(index).text_content() or "").split())
+            expect(asides.nth(index)).to_contain_text(words)  # whitespace-normalised, and waits for the render
     except BaseException:
         print("---- JupyterLab log ----\n" + course_lab.log_text())
         raise
@@ -158,9 +158,9 @@ def test_the_self_assessment_check_shows_the_chart_it_promises(course_lab, page:
         check = code_cell(page, 'check("m7-self-assessment")')
         chart = check.locator("section.course-check img")
         expect(chart).to_be_visible(timeout=RUN_TIMEOUT)
-        alt = chart.get_attribute("alt") or ""
-        assert "Working with colleagues: 4 of 4" in alt  # the numbers, for a screen reader
-        assert chart.evaluate("img => img.naturalWidth") > 100  # a real picture was decoded
+        # The numbers, for a screen reader; and a real picture, decoded (a visible <img> may still be loading).
+        expect(chart).to_have_attribute("alt", re.compile("Working with colleagues: 4 of 4"))
+        chart.page.wait_for_function("img => img.complete && img.naturalWidth > 100", arg=chart.element_handle())
         expect(check.locator("strong", has_text="Score: 5 of 5 points")).to_be_visible()
         _no_bare_number(check)
         chart.scroll_into_view_if_needed()
