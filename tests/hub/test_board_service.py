@@ -149,7 +149,8 @@ def test_instructors_open_the_board_and_a_trainee_gets_403(board_hub: BoardHub, 
             response = login(page, board_hub, user)
             if allowed:
                 assert response is not None and response.status == 200, board_hub.log_text()
-                assert page.get_by_role("heading", name="Live board").is_visible()
+                expect = pytest.importorskip("playwright.sync_api").expect
+                expect(page.get_by_role("heading", name="Live board")).to_be_visible()
             else:
                 assert response is not None and response.status == 403, (response and response.status, page.url)
                 assert page.locator("#board").count() == 0
