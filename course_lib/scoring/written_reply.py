@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..models.written_reply import MAX_CHARS_CAP, WrittenReplyExercise
+from .free_text import copied_share
 from .limits import text_at_most
 from .reply_reading import SentenceReading, read_reply
 from .reply_text import any_match, function_word_share, sentences, word_count, words
@@ -71,16 +72,6 @@ class Judgement:
     verdict: str  # the one-line reason for the rating
     review: str | None  # why a trainer should mark it (None: the score stands)
     read: bool = True  # False: judged as a whole (not a reply, another language...), sentences not read
-
-
-def _copied_share(exercise: WrittenReplyExercise, text: str) -> float:
-    """Share of the reply's four-word runs that are in the customer's message or the task."""
-    def grams(value: str) -> set[tuple[str, ...]]:
-        found = [w.casefold() for w in words(value)]
-        return {tuple(found[i:i + 4]) for i in range(len(found) - 3)}
-
-    own = grams(text)
-    return len(own & grams(exercise.scenario + " " + exercise.prompt)) / len(own) if own else 0.0
 
 
 def _stock_only(readings: list[SentenceReading]) -> bool:
@@ -185,7 +176,7 @@ def judge(exercise: WrittenReplyExercise, text: str) -> Judgement:
     repetitive = len(set(found)) < 0.6 * len(found)  # real sentences seldom repeat two words in five
     if share < 0.2 or (not _PUNCTUATION.search(text) and (share < 0.45 or repetitive)):
         return result(1, "a run of words, not sentences")
-    if _copied_share(exercise, text) >= 0.5:
+    if copied_share(text, [exercise.scenario, exercise.prompt]) >= 0.5:
         return result(0, "the customer's message or the task copied back")
     readings = read_reply(exercise, text)
     met, partial, against, doubtful = _found(readings, exercise)
