@@ -20,7 +20,6 @@ A wheel install (the course server, the Kubernetes image) puts the file there
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -40,16 +39,9 @@ def link_overrides(prefix: Path | str = sys.prefix) -> Path:
 
     A copy installed from a wheel is left alone; an old link is replaced.
     """
-    target = installed_path(prefix)
-    if target.is_symlink():
-        if target.resolve() == OVERRIDES_SOURCE:
-            return target
-        target.unlink()
-    elif target.exists():
-        return target  # installed from a wheel: already in place
-    target.parent.mkdir(parents=True, exist_ok=True)
-    os.symlink(OVERRIDES_SOURCE, target)
-    return target
+    from .live.rise import link_data_file
+
+    return link_data_file(OVERRIDES_SOURCE, installed_path(prefix))
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ import os
 import sys
 from pathlib import Path
 
-__all__ = ["EXTENSION_NAME", "EXTENSION_SOURCE", "installed_path", "link_labextension"]
+__all__ = ["EXTENSION_NAME", "EXTENSION_SOURCE", "installed_path", "link_data_file", "link_labextension"]
 
 EXTENSION_NAME = "course-rise-widgets"
 EXTENSION_SOURCE = Path(__file__).resolve().parent / "labextension" / EXTENSION_NAME
@@ -35,15 +35,22 @@ def link_labextension(prefix: Path | str = sys.prefix) -> Path:
 
     A copy installed from a wheel is left alone; an old link is replaced.
     """
-    target = installed_path(prefix)
+    return link_data_file(EXTENSION_SOURCE, installed_path(prefix))
+
+
+def link_data_file(source: Path, target: Path) -> Path:
+    """Make ``target`` (where a wheel would install a data file or folder) a link to ``source``.
+
+    What an editable install skips: a copy installed from a wheel is left alone; an old link is replaced.
+    """
     if target.is_symlink():
-        if target.resolve() == EXTENSION_SOURCE:
+        if target.resolve() == source:
             return target
         target.unlink()
     elif target.exists():
         return target  # installed from a wheel: already in place
     target.parent.mkdir(parents=True, exist_ok=True)
-    os.symlink(EXTENSION_SOURCE, target, target_is_directory=True)
+    os.symlink(source, target, target_is_directory=source.is_dir())
     return target
 
 
