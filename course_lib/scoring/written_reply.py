@@ -76,11 +76,10 @@ class Judgement:
 
 def _stock_only(readings: list[SentenceReading]) -> bool:
     """Short stock sentences and nothing specific to this customer: a salad of gestures."""
-    body = [r for r in readings if word_count(r.text) >= 1]
-    if len(body) < 3:
+    if len(readings) < 3:
         return False
-    short = sum(word_count(r.text) <= 8 for r in body)
-    return short / len(body) >= 0.6 and not any(_SPECIFIC.search(r.text) for r in body)
+    short = sum(word_count(r.text) <= 8 for r in readings)
+    return short / len(readings) >= 0.6 and not any(_SPECIFIC.search(r.text) for r in readings)
 
 
 def _found(readings: list[SentenceReading], exercise: WrittenReplyExercise) -> tuple[dict, dict, dict, list]:
@@ -132,10 +131,8 @@ def _rating(met: dict, partial: dict, against: dict, stock: bool) -> tuple[int, 
         rating = 4
     elif "apologise" in met and ("empathise" in met or "fix" in partial or "own-it" in met):
         rating = 3
-    elif len(met) + len(partial) >= 2:
-        rating = 2
     else:
-        rating = 1 if met or partial else 1
+        rating = 2 if len(met) + len(partial) >= 2 else 1
     reason = "what the reply does for the customer"
     severe = [a for a in SEVERE if a in against]
     if severe:
