@@ -155,6 +155,9 @@ class WrittenReplyExercise(ExerciseBase):
     hand_rubric: list[Text] = Field(
         default=[], description="Criteria for the human grader's part, rendered by the graded notebook."
     )
+    case_words: list[Pattern] = Field(
+        default=[], description="What marks a sentence as about this customer's own case (the refund, the calls): "
+                                "a reply of short sentences none of which mentions it is stock sentences.")
 
     @model_validator(mode="after")
     def _unique_ids(self) -> WrittenReplyExercise:

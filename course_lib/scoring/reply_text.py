@@ -70,12 +70,21 @@ class Negation:
         return any(p.search(scope) for p in self.negations)
 
 
+def _fragments(sentence: str) -> bool:
+    """Four or more comma-separated bits of at most four words each: a list, not a sentence."""
+    parts = [p for p in re.split(r"[,;]", sentence) if p.strip()]
+    return len(parts) >= 4 and all(len(_WORD.findall(p)) <= 4 for p in parts)
+
+
 def is_word_list(exercise: WrittenReplyExercise, sentence: str) -> bool:
-    """A run of at least ``min_words`` words with too few function words (I, the, to...) to be a sentence."""
+    """A run of at least ``min_words`` words with too few function words (I, the, to...) to be a sentence,
+    or a list of short fragments ("thank, apologise, own it, fix with a time")."""
     rule = exercise.word_list
     found = _WORD.findall(sentence.casefold())
     if len(found) < rule.min_words:
         return False
+    if _fragments(sentence):
+        return True
     function = _function_words(tuple(rule.function_words))
     return sum(w in function for w in found) < rule.min_share * len(found)
 

@@ -74,12 +74,19 @@ class Judgement:
     read: bool = True  # False: judged as a whole (not a reply, another language...), sentences not read
 
 
-def _stock_only(readings: list[SentenceReading]) -> bool:
-    """Short stock sentences and nothing specific to this customer: a salad of gestures."""
-    if len(readings) < 3:
+def _stock_only(readings: list[SentenceReading], exercise: WrittenReplyExercise) -> bool:
+    """Short stock sentences and nothing specific to this customer or her case: a salad of gestures."""
+    body = readings
+    # The greeting and the signature are short in every reply: they say nothing either way.
+    if body and word_count(body[0].text) <= 4:
+        body = body[1:]
+    if body and word_count(body[-1].text) <= 4:
+        body = body[:-1]
+    if len(body) < 3:
         return False
-    short = sum(word_count(r.text) <= 8 for r in readings)
-    return short / len(readings) >= 0.6 and not any(_SPECIFIC.search(r.text) for r in readings)
+    short = sum(word_count(r.text) <= 8 for r in body)
+    specific = any(_SPECIFIC.search(r.text) or any_match(exercise.case_words, r.text) for r in body)
+    return short / len(body) >= 0.7 and not specific
 
 
 def _found(readings: list[SentenceReading], exercise: WrittenReplyExercise) -> tuple[dict, dict, dict, list]:
@@ -173,11 +180,11 @@ def judge(exercise: WrittenReplyExercise, text: str) -> Judgement:
     repetitive = len(set(found)) < 0.6 * len(found)  # real sentences seldom repeat two words in five
     if share < 0.2 or (not _PUNCTUATION.search(text) and (share < 0.45 or repetitive)):
         return result(1, "a run of words, not sentences")
-    if copied_share(text, [exercise.scenario, exercise.prompt]) >= 0.5:
+    if copied_share(text, [exercise.scenario, exercise.prompt, exercise.title]) >= 0.5:
         return result(0, "the customer's message or the task copied back")
     readings = read_reply(exercise, text)
     met, partial, against, doubtful = _found(readings, exercise)
-    stock = _stock_only(readings)
+    stock = _stock_only(readings, exercise)
     listed = sum(r.listed for r in readings)
     rating, verdict = _rating(met, partial, against, stock or listed * 2 >= len(readings))
     nearness = sum(r.nearest for r in readings) / len(readings)

@@ -1,9 +1,8 @@
-"""The frozen hold-out (writer B, corpus/HOLDOUT.md): its figures, printed on every run, and a floor.
+"""Writer B's replies (corpus/HOLDOUT.md): a hold-out scored once, since then development data.
 
-The hold-out was scored once when the scorer was finished, and its figures are in HOLDOUT.md. It is never
-used to tune the scorer. This test prints the figures again so a change to the scorer shows its effect, and
-fails if agreement drops below a floor well under the goals (rho 0.85, kappa 0.8), which the scorer did
-not reach there: a guard against a regression, not a claim that the goals are met.
+B's set was scored once as a hold-out (figures in HOLDOUT.md) and then moved into development, so its
+figures here say nothing about unseen writing (hold-out C does: test_holdout_c.py). This test prints them
+so a change to the scorer shows its effect on a second writer, and fails below a floor.
 """
 
 from __future__ import annotations
@@ -26,8 +25,9 @@ def test_the_holdout_is_another_writer_and_wide_enough():
     assert {r["rating"] for r in replies} == set(range(7))
 
 
-def test_holdout_agreement_has_not_regressed():
+def test_writer_b_agreement_has_not_regressed():
     found = agreement(load_exercise("m5-recovery-reply"), HOLDOUT["replies"])
     print(found.summary())
-    assert found.rho >= 0.75 and found.kappa >= 0.7
+    assert found.rho >= 0.85 and found.kappa >= 0.85
+    assert not found.poor_above_half and not found.excellent_below_two_thirds
     assert found.review_share <= 0.15
