@@ -8,7 +8,8 @@ from functools import lru_cache
 
 from ..models.written_reply import SentenceCue, WrittenReplyExercise
 
-__all__ = ["Negation", "any_match", "compiled", "cue_in", "is_word_list", "sentences", "word_count", "words"]
+__all__ = ["Negation", "any_match", "compiled", "cue_in", "is_word_list", "sentences", "unquoted", "word_count",
+           "words"]
 
 _WORD = re.compile(r"[\w'’-]+")
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "…": "..."})
@@ -42,8 +43,19 @@ def any_match(patterns: Iterable[str], text: str) -> bool:
     return any(compiled(p).search(text) for p in patterns)
 
 
+# Words in quotation marks are what someone else said ("not our department"), retold, not said to her now.
+_QUOTED = re.compile(r'"[^"]{1,120}"')
+
+
+def unquoted(sentence: str) -> str:
+    """The sentence with quoted words blanked out (quotes are straightened by ``sentences``)."""
+    return _QUOTED.sub(" ", sentence)
+
+
 def cue_in(cue: SentenceCue, sentence: str) -> bool:
-    return any_match(cue.patterns, sentence) and not any_match(cue.unless, sentence)
+    """The cue is in the sentence, outside quotation marks, and none of its ``unless`` patterns is."""
+    said = unquoted(sentence)
+    return any_match(cue.patterns, said) and not any_match(cue.unless, sentence)
 
 
 class Negation:
