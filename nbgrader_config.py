@@ -47,19 +47,27 @@ c.CourseDirectory.release_directory = "exercises"
 # The default "solution" would sit confusingly beside "solutions/".
 c.CourseDirectory.solution_directory = "instructor-solutions"
 c.CourseDirectory.db_url = "sqlite:///" + os.path.join(c.CourseDirectory.root, "gradebook.db")
+# Collect as the instructor without following links a trainee put in a
+# submission (nbgrader's copytree would copy e.g. /etc/shadow into submitted/).
+c.ExchangeFactory.collect = "course_lib.nbgrader_exchange.SafeCollect"
 # The exchange folder for release/fetch/submit/collect: nbgrader's default
 # (/usr/local/share/nbgrader/exchange) unless the course server's own settings
 # beside this file (course_server_config.py, written by deploy/server_setup.py,
 # so an ordinary shell in the course folder finds the server's exchange) or
 # COURSE_EXCHANGE name another; `--Exchange.root=...` on a command still wins.
+# On a course hub that runs the exchange service (COURSE_EXCHANGE_SERVICE=1) the
+# server's settings below, or COURSE_EXCHANGE_URL (set by the hub in Formgrader's
+# and every server's environment), select its plug-in instead
+# (course_lib/hub_exchange: identity from the hub token, not from uids).
 _server_settings = os.path.join(c.CourseDirectory.root, "course_server_config.py")
 if os.path.exists(_server_settings):
     load_subconfig(_server_settings)  # noqa: F821 - provided by traitlets when this file is loaded
 if os.environ.get("COURSE_EXCHANGE"):
     c.Exchange.root = os.environ["COURSE_EXCHANGE"]
-# Collect as the instructor without following links a trainee put in a
-# submission (nbgrader's copytree would copy e.g. /etc/shadow into submitted/).
-c.ExchangeFactory.collect = "course_lib.nbgrader_exchange.SafeCollect"
+if os.environ.get("COURSE_EXCHANGE_URL"):
+    from course_lib.hub_exchange.hub import use_exchange_service
+
+    use_exchange_service(c, os.environ["COURSE_EXCHANGE_URL"])
 
 # Widget answers live in answers/<exercise-id>.json beside each notebook. Those
 # files must never be replaced by instructor copies at autograde.

@@ -11,6 +11,8 @@ __all__ = [
     "CLASS_DIR",
     "COURSE_ID",
     "EXCHANGE_DIR",
+    "EXCHANGE_SERVICE",
+    "EXCHANGE_STORE",
     "FACILITATORS",
     "GRADER_SERVICE",
     "GRADER_USER",
@@ -32,7 +34,9 @@ GRADER_USER = "grader-customer-service"
 GRADER_SERVICE = "formgrader"  # nbgrader's formgrader, for instructors
 BOARD_SERVICE = "live-board"  # the facilitators' board, behind hub OAuth
 LIVE_SERVICE = "live-answers"  # where trainees' kernels publish lesson answers
+EXCHANGE_SERVICE = "course-exchange"  # the nbgrader exchange as a service (opt-in: COURSE_EXCHANGE_SERVICE=1)
 
 # Shared folders on the server (a volume on Kubernetes).
 EXCHANGE_DIR = "/srv/nbgrader/exchange"
 CLASS_DIR = "/srv/course/live"
+EXCHANGE_STORE = "/srv/course/exchange-service"  # the exchange service's private folder

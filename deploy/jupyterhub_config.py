@@ -19,6 +19,8 @@ What it sets up (README, "Running a course server", says more):
   reach the formgrader service (nbgrader's multi-user set-up: the grader account runs
   jupyterhub-singleuser in its course folder); instructors and facilitators reach the live
   board (course_lib/live/hub_service.py);
+* COURSE_EXCHANGE_SERVICE=1: nbgrader's exchange is a hub service (course_lib/hub_exchange) that knows
+  each trainee by their hub token, not by file owners; the folder exchange is the default;
 * the idle culler stops servers idle for COURSE_IDLE_TIMEOUT seconds (default 3600);
 * a hub restart leaves users' servers running (``cleanup_servers = False``).
 
@@ -169,6 +171,25 @@ if importlib.util.find_spec("course_lib.live.hub_service") and importlib.util.fi
     c.JupyterHub.services = [*c.JupyterHub.services, *live.services]
     roles = merge_roles(roles, live.roles)
     c.Spawner.environment = {**c.Spawner.environment, **live.spawner_environment}
+
+# The exchange service (opt-in: COURSE_EXCHANGE_SERVICE=1, for the hub AND for deploy/install.sh, which
+# writes the course folder's settings; course_lib/hub_exchange): release, fetch, submit, collect and feedback go
+# through a hub service that takes each trainee's name from their hub token, not from file owners, so trainees
+# sharing one uid (containers, Kubernetes) are still kept apart. The exchange folder is then unused.
+if where.exchange_service:
+    from course_lib.hub_exchange.hub import exchange_service
+    from course_lib.live.hub_service import merge_roles
+
+    exchange = exchange_service(names, store=str(where.exchange_store), port=where.exchange_port,
+                                user=where.grader_user, python=str(where.bin / "python"))
+    c.JupyterHub.services = [*c.JupyterHub.services, *exchange.services]
+    c.JupyterHub.custom_scopes = exchange.custom_scopes
+    roles = merge_roles(roles, exchange.roles)
+    c.Spawner.environment = {**c.Spawner.environment, **exchange.spawner_environment}
+    grader = next(service for service in c.JupyterHub.services if service["name"] == names.GRADER_SERVICE)
+    grader["environment"] = {**grader["environment"], **exchange.spawner_environment}
+    print(f"Course server: the exchange service {names.EXCHANGE_SERVICE} replaces the exchange folder "
+          f"(store {where.exchange_store}).", file=sys.stderr)
 
 # An API token for the operator's scripts (benchmarks/hub_spawn.py, the tests): admin rights, so
 # only when COURSE_HUB_ADMIN_TOKEN is set in the hub's environment (never in a file).

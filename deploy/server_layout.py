@@ -13,9 +13,12 @@ COURSE_HUB_ROSTER       $COURSE_HUB_STATE/roster.yaml           who is a trainee
 COURSE_EXCHANGE_DIR     course_server.EXCHANGE_DIR              the nbgrader exchange
 COURSE_GRADER_USER      course_server.GRADER_USER               OS account owning the course folder
 COURSE_CLASS_DIR        course_server.CLASS_DIR                 live answers (the board's class folder)
+COURSE_EXCHANGE_SERVICE 0                                       1: the exchange service replaces the
+                                                                exchange folder (course_lib/hub_exchange)
+COURSE_EXCHANGE_STORE   course_server.EXCHANGE_STORE            the exchange service's private folder
 COURSE_HUB_IP / _PORT   127.0.0.1 / 8000                        where the proxy listens (public side); the
-                                                                next five ports: proxy API, hub API,
-                                                                formgrader, board, live answers
+                                                                next six ports: proxy API, hub API,
+                                                                formgrader, board, live answers, exchange
 ======================  ======================================  ==========================================
 """
 
@@ -26,7 +29,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from deploy.course_server import CLASS_DIR, COURSE_ID, EXCHANGE_DIR, GRADER_USER
+from deploy.course_server import CLASS_DIR, COURSE_ID, EXCHANGE_DIR, EXCHANGE_STORE, GRADER_USER
 
 __all__ = ["USERNAME_PATTERN", "Layout", "layout"]
 
@@ -47,6 +50,8 @@ class Layout:
     class_dir: Path
     ip: str
     port: int
+    exchange_service: bool = False
+    exchange_store: Path = Path(EXCHANGE_STORE)
 
     @property
     def bin(self) -> Path:
@@ -71,6 +76,10 @@ class Layout:
     @property
     def live_port(self) -> int:
         return self.port + 5
+
+    @property
+    def exchange_port(self) -> int:
+        return self.port + 6
 
     @property
     def lessons(self) -> Path:
@@ -110,4 +119,6 @@ def layout(environ: dict[str, str] | None = None) -> Layout:
         class_dir=Path(env.get("COURSE_CLASS_DIR", CLASS_DIR)),
         ip=env.get("COURSE_HUB_IP", "127.0.0.1"),
         port=int(env.get("COURSE_HUB_PORT", "8000")),
+        exchange_service=env.get("COURSE_EXCHANGE_SERVICE", "0").strip().lower() in ("1", "true", "yes", "on"),
+        exchange_store=Path(env.get("COURSE_EXCHANGE_STORE", EXCHANGE_STORE)),
     )

@@ -15,6 +15,8 @@ Idempotent; it never replaces an instructor's course folder or a roster that exi
   course id, student id = hub user) and nbgrader's instructor extensions disabled (formgrader,
   create-assignment, course list); ``staff`` gets the same nbgrader config and every extension.
 * the live board's class folder (0700, owned by the grader account, which runs the board services);
+* with ``COURSE_EXCHANGE_SERVICE=1``: the exchange service's store (0700, the grader account's), and the
+  course folder's settings select the service's nbgrader plug-in (course_lib/hub_exchange);
 * the hub's state folder (0700) with an empty ``roster.yaml`` to fill in.
 """
 
@@ -30,7 +32,9 @@ import sys
 from pathlib import Path
 
 from course_lib.cohort.trainee_config import write_trainee_config
+from course_lib.hub_exchange.hub import exchange_url
 from course_lib.store import DEFAULT_ANSWERS_DIR
+from deploy import course_server as names
 from deploy.course_server import COURSE_ID
 from deploy.server_layout import Layout, layout
 
@@ -96,9 +100,15 @@ SERVER_SETTINGS = "course_server_config.py"  # read by the course's nbgrader_con
 def write_course_server_settings(where: Layout) -> Path:
     """The course folder's own note of this server's exchange: `course release` works from any shell."""
     path = where.course_dir / SERVER_SETTINGS
-    path.write_text("# This course server's settings, written by deploy/server_setup.py.\n"
-                    "c = get_config()  # noqa: F821\n"
-                    f"c.Exchange.root = {str(where.exchange)!r}\n", encoding="utf-8")
+    text = ("# This course server's settings, written by deploy/server_setup.py.\n"
+            "c = get_config()  # noqa: F821\n"
+            f"c.Exchange.root = {str(where.exchange)!r}\n")
+    if where.exchange_service:
+        text += ("# The exchange service (COURSE_EXCHANGE_SERVICE=1): every request carries JUPYTERHUB_API_TOKEN,\n"
+                 "# which Formgrader's terminal has; in another shell set it to a token from the hub's Token page.\n"
+                 "from course_lib.hub_exchange.hub import use_exchange_service  # noqa: E402\n\n"
+                 f"use_exchange_service(c, {exchange_url(names, port=where.exchange_port)!r})\n")
+    path.write_text(text, encoding="utf-8")
     path.chmod(0o644)
     return path
 
@@ -149,6 +159,11 @@ def setup_server(where: Layout, repo: Path) -> None:
     where.class_dir.mkdir(parents=True, exist_ok=True)
     os.chown(where.class_dir, account.pw_uid, account.pw_gid)
     where.class_dir.chmod(0o700)
+    if where.exchange_service:
+        # The exchange service's store: only its account (the grader, which runs the hub's services) reads it.
+        where.exchange_store.mkdir(parents=True, exist_ok=True)
+        os.chown(where.exchange_store, account.pw_uid, account.pw_gid)
+        where.exchange_store.chmod(0o700)
 
 
 def main(argv: list[str] | None = None) -> int:

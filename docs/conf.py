@@ -72,6 +72,7 @@ html_show_sourcelink = False
 PLUGIN_MODULES = [
     "course_lib.nbgrader_plugins",
     "course_lib.nbgrader_exchange",
+    "course_lib.hub_exchange.plugin",
     "course_lib.nbgrader_html",
     "course_lib.cohort.restore_cells",
     "course_lib.sandbox.execute",

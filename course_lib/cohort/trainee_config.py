@@ -46,6 +46,16 @@ if os.environ.get("JUPYTERHUB_USER"):
     c.CourseDirectory.student_id = os.environ["JUPYTERHUB_USER"]
 '''
 
+_EXCHANGE_SERVICE = '''
+# On a course hub that runs the exchange service, the hub sets COURSE_EXCHANGE_URL in every
+# server: nbgrader then fetches, submits and fetches feedback through it, and the service takes
+# the trainee's name from the server's hub token (the student id above is not used).
+if os.environ.get("COURSE_EXCHANGE_URL"):
+    from course_lib.hub_exchange.hub import use_exchange_service  # noqa: E402
+
+    use_exchange_service(c, os.environ["COURSE_EXCHANGE_URL"])
+'''
+
 
 def render(exchange_root: str, course_id: str, shared_account: bool = False) -> str:
     """The file's text; values are written as Python literals (repr), never pasted in as code.
@@ -61,7 +71,7 @@ c = get_config()  # noqa: F821 - provided by traitlets when this file is loaded
 # The folder where the instructor releases assignments and trainees submit.
 c.Exchange.root = {exchange_root!r}
 c.CourseDirectory.course_id = {course_id!r}
-{identity}'''
+{identity}{_EXCHANGE_SERVICE}'''
 
 
 def write_trainee_config(path: Path | str, exchange_root: str, course_id: str, force: bool = False,
