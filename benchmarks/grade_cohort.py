@@ -198,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"--student={one}"]
         cold = min(run(base, ours) for _ in range(2))
         sys.path.insert(0, str(ROOT))
-        from course_lib.cohort.grade import grade_cohort
+        from course_lib.grader.cohort import grade_cohort
 
         warm = grade_cohort(ours, assignments, students=[one], force=True, feedback=False, workers=1,
                             stream=open(os.devnull, "w"))  # noqa: SIM115

@@ -158,8 +158,8 @@ def _collect(args: argparse.Namespace, extra: list[str]) -> int:
 
 
 def _grade(args: argparse.Namespace, extra: list[str]) -> int:
-    from .cohort.grade import grade_cohort
     from .cohort.gradebook import course_settings, read_cohort
+    from .grader.cohort import grade_cohort
 
     assignments = args.assignments
     if assignments or args.all:
@@ -202,7 +202,7 @@ def _each_assignment(args: argparse.Namespace, extra: list[str], step: list[str]
 
 
 def _feedback(args: argparse.Namespace, extra: list[str]) -> int:
-    from .cohort.feedback import feedback_cohort
+    from .grader.feedback import feedback_cohort
 
     assignments = _assignments(args, extra) if (args.assignments or args.all) else []
     if not assignments:
@@ -220,8 +220,8 @@ def _release_feedback(args: argparse.Namespace, extra: list[str]) -> int:
 
 def _roster(args: argparse.Namespace, extra: list[str]) -> int:
     from .cohort.gradebook import course_settings
-    from .cohort.locking import lock_path_for
     from .cohort.roster import import_roster
+    from .grader.locking import lock_path_for
 
     settings = course_settings(args.course_dir, extra)
     entries = import_roster(args.roster, settings.db_url, settings.course_id,

@@ -1,12 +1,11 @@
-"""Instructor tools for a whole cohort: grade in parallel, export grades, report.
+"""Instructor tools for a whole cohort: export grades, report, certificates, roster.
+
+Grading itself (``course grade``, ``course feedback``) is its own package, ``course_lib.grader``.
 
 One job per module:
 
 - ``nbgrader_cli``: run a plain nbgrader command for the course (release, collect,
   feedback), stopping when nbgrader_config.py fails to load;
-- ``locking``: one writer at a time for the gradebook, across processes;
-- ``grade``: autograde and feedback for every submission, on all cores;
-- ``progress``: the text progress bar on stderr;
 - ``gradebook``: read scores and names out of the gradebook as plain data;
 - ``export``: the grades CSV (csv module, one row per trainee, formulas defused);
 - ``roster``: import trainees' ids, names and e-mail, every row checked first;

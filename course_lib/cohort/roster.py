@@ -113,7 +113,7 @@ def import_roster(path: Path | str, db_url: str, course_id: str, lock: Path) -> 
     """Check the whole roster, then add or update each trainee, holding the gradebook lock."""
     from nbgrader.api import Gradebook
 
-    from .locking import gradebook_lock
+    from ..grader.locking import gradebook_lock
 
     entries = read_roster(path)
     with gradebook_lock(lock), Gradebook(db_url, course_id) as gb:

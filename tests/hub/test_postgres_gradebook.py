@@ -29,7 +29,7 @@ import pytest
 from nbgrader.api import Gradebook
 from sqlalchemy import create_engine, text
 
-from course_lib.cohort.gradebook_indexes import GRADEBOOK_INDEXES, ensure_gradebook_indexes
+from course_lib.grader.gradebook_indexes import GRADEBOOK_INDEXES, ensure_gradebook_indexes
 from tests.nbgrader.course import BARE_PATH, nbgrader, submit_synthetic
 from tests.servers import free_port
 

@@ -1,7 +1,7 @@
 """Two `course grade` runs at once on one course: the second waits, and each submission is graded once.
 
 Real runs of the ``course`` command on the six-trainee course of
-``tests/cohort/test_grade_resume.py`` (each notebook slowed down, so the
+``tests/grader/test_grade_resume.py`` (each notebook slowed down, so the
 second run starts while the first is grading).
 """
 
@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from course_lib.cohort.locking import COURSE_LOCK_NAME, course_lock
+from course_lib.grader.locking import COURSE_LOCK_NAME, course_lock
 
 from ..cohort.confined import course_cli, needs_root, uid_base
 from ..cohort.test_grade_resume import ANSWERS, assert_graded_exactly_once, course, wait_for  # noqa: F401

@@ -7,7 +7,7 @@ cell under its id, turned it into an ungraded cell, or made the reflection
 auto-graded. None may score above the honest trainee, per exercise or in
 total, and the assignment's maximum stays what the instructor set.
 (Writing into other trainees' folders and rewriting content during grading
-are covered by ``tests/cohort/test_grade_confined.py``.)
+are covered by ``tests/grader/test_grade_confined.py``.)
 """
 
 from __future__ import annotations

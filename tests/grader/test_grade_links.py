@@ -12,7 +12,7 @@ import os
 import nbformat
 import pytest
 
-from course_lib.cohort.markers import MARKER
+from course_lib.grader.markers import MARKER
 from course_lib.store import AnswerStore
 from tests.synthetic import GOOD_BRAINSTORM
 

@@ -33,7 +33,7 @@ def needs_root() -> pytest.MarkDecorator:
     if os.geteuid() != 0 and os.environ.get("CI"):
         raise RuntimeError("CI must run the confined-grading tests as root")
     return pytest.mark.skipif(os.geteuid() != 0, reason="grading as a separate sandbox user needs root "
-                              "(CI runs as root; locally: sudo .venv/bin/pytest tests/cohort)")
+                              "(CI runs as root; locally: sudo .venv/bin/pytest tests/grader)")
 
 
 def uid_base() -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from course_lib.cohort.progress_bar import ProgressBar
+from course_lib.grader.progress_bar import ProgressBar
 
 
 def test_bar_counts_done_and_failed_items():

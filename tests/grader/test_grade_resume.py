@@ -17,7 +17,7 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from course_lib.cohort.markers import MARKER
+from course_lib.grader.markers import MARKER
 from course_lib.grading import grade_saved
 from course_lib.store import AnswerStore
 from tests.synthetic import GOOD_BRAINSTORM

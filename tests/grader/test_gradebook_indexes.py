@@ -9,7 +9,7 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook
 
-from course_lib.cohort.gradebook_indexes import GRADEBOOK_INDEXES, ensure_gradebook_indexes
+from course_lib.grader.gradebook_indexes import GRADEBOOK_INDEXES, ensure_gradebook_indexes
 
 
 def _plan(db, sql: str) -> str:

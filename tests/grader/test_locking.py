@@ -5,7 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import time
 
-from course_lib.cohort.locking import LockedStep, gradebook_lock, lock_path_for
+from course_lib.grader.locking import LockedStep, gradebook_lock, lock_path_for
 
 
 def _hold(path, log, seconds):

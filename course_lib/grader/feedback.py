@@ -25,25 +25,15 @@ from pathlib import Path
 from typing import TextIO
 
 from ..sandbox import frozen_content, protect_course_files
-from .batch import BatchGrader, _one_line
-from .grade import (
-    _STATE,
-    GradeSummary,
-    Outcome,
-    Task,
-    _batches,
-    _check_gradebook,
-    _cwd,
-    _fresh_log,
-    _grade_in_pool,
-    _make_app,
-    _stop_on_signals,
-    default_workers,
-    find_submissions,
-)
+from .cohort import default_workers, find_submissions, fresh_log, working_dir
+from .configuration import check_gradebook
 from .gradebook_indexes import ensure_gradebook_indexes
+from .jobs import batches, grade_in_pool, stop_on_signals
+from .kernel_free import BatchGrader, one_line
 from .locking import course_lock, gradebook_lock, lock_path_for
 from .progress_bar import ProgressBar
+from .summary import GradeSummary, Outcome, Task
+from .worker import STATE, make_app
 
 __all__ = ["feedback_batch", "feedback_cohort"]
 
@@ -59,23 +49,23 @@ def feedback_cohort(
     """Write the feedback of every graded submission of ``assignments`` in ``course_dir`` again."""
     started = time.monotonic()
     waiting = lambda text: print(text, file=stream or sys.stderr, flush=True)  # noqa: E731
-    with course_lock(Path(course_dir).resolve(), on_wait=waiting), _cwd(Path(course_dir).resolve()):
-        app = _make_app(list(nbgrader_args))
+    with course_lock(Path(course_dir).resolve(), on_wait=waiting), working_dir(Path(course_dir).resolve()):
+        app = make_app(list(nbgrader_args))
         lock = lock_path_for(app.coursedir.db_url, app.coursedir.root)
-        _check_gradebook(app, assignments, lock)
+        check_gradebook(app, assignments, lock)
         with gradebook_lock(lock):
             ensure_gradebook_indexes(app.coursedir.db_url)  # each page reads scores: else a table scan each
         protect_course_files(app.coursedir, app.log)
         tasks = sorted(find_submissions(app.coursedir.root, app.coursedir.autograded_directory, assignments,
                                         students))
-        _STATE.update(app=app, lock=lock, paths={})
+        STATE.update(app=app, lock=lock, paths={})
         workers = max(1, min(workers or default_workers() // 2, len(tasks) or 1))  # all CPU: one per core
-        log_file = _fresh_log(app)
-        jobs = _batches(tasks, workers, feedback_only=True)
-        with frozen_content(), _stop_on_signals() as stopped:
+        log_file = fresh_log(app)
+        jobs = batches(tasks, workers, feedback_only=True)
+        with frozen_content(), stop_on_signals() as stopped:
             bar = ProgressBar(len(tasks), "feedback ", stream=stream)
             bar.start()
-            outcomes = _grade_in_pool(jobs, workers, ([*nbgrader_args], str(log_file)), False, True, bar, stopped)
+            outcomes = grade_in_pool(jobs, workers, ([*nbgrader_args], str(log_file)), False, True, bar, stopped)
         protect_course_files(app.coursedir, app.log)  # feedback/ may be new
     return GradeSummary(sorted(outcomes, key=lambda o: o.task), workers, time.monotonic() - started,
                         stopped=stopped[0] if stopped else None, feedback_only=True)
@@ -83,10 +73,10 @@ def feedback_cohort(
 
 def feedback_batch(tasks: Sequence[Task]) -> list[Outcome]:
     """In a worker: the feedback of each submission of ``tasks`` written again."""
-    app, lock = _STATE["app"], _STATE["lock"]
-    if "batch" not in _STATE:  # built once per worker, after the fork
-        _STATE["batch"] = BatchGrader(app, lock, app.log)
-    batch: BatchGrader = _STATE["batch"]
+    app, lock = STATE["app"], STATE["lock"]
+    if "batch" not in STATE:  # built once per worker, after the fork
+        STATE["batch"] = BatchGrader(app, lock, app.log)
+    batch: BatchGrader = STATE["batch"]
     outcomes = []
     try:
         for task in tasks:
@@ -96,7 +86,7 @@ def feedback_batch(tasks: Sequence[Task]) -> list[Outcome]:
                 batch.rewrite_feedback(task.assignment, task.student)
             except Exception as exc:  # noqa: BLE001 - one submission must never stop the others
                 app.log.exception("Could not write the feedback of %s / %s", task.student, task.assignment)
-                outcome.status, outcome.error = "failed", _one_line(exc)
+                outcome.status, outcome.error = "failed", one_line(exc)
             outcome.seconds = time.monotonic() - started
             outcomes.append(outcome)
         return outcomes

@@ -10,7 +10,7 @@ from nbconvert.exporters import HTMLExporter
 from nbgrader.nbgraderformat import ValidationError
 from nbgrader.preprocessors import CheckCellMetadata
 
-from course_lib.cohort.nbgrader_adapter import checked_schemas_once
+from course_lib.grader.nbgrader_adapter import checked_schemas_once
 from course_lib.nbgrader_html import CourseFeedbackExporter
 from course_lib.render_cache import LONGEST_KEPT, kept_renderings
 from course_lib.safe_html import clean_answer_html

@@ -23,9 +23,9 @@ import pytest
 from bs4 import BeautifulSoup
 from nbgrader.api import Gradebook, MissingEntry
 
-from course_lib.cohort.gradebook_indexes import GRADEBOOK_INDEXES
-from course_lib.cohort.markers import fingerprint
-from course_lib.cohort.submission_reads import SubmissionReads
+from course_lib.grader.gradebook_indexes import GRADEBOOK_INDEXES
+from course_lib.grader.markers import fingerprint
+from course_lib.grader.submission_reads import SubmissionReads
 from course_lib.models import PACKAGED_CONTENT
 
 from ..nbgrader.course import cell_by_id, make_course, nbgrader, submit, submit_synthetic

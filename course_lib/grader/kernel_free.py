@@ -55,15 +55,15 @@ from nbgrader.converters.base import BaseConverter
 from nbgrader.preprocessors import SaveAutoGrades
 from traitlets.utils.importstring import import_item
 
+from ..cohort.restore_cells import RestoreCheckCells
 from .locking import gradebook_lock
 from .markers import MARKER_PREFIX, is_marked, mark_graded
 from .nbgrader_adapter import deferred_commits, regular_files_only, shared_gradebook
 from .notes import submission_notes
 from .paths import without_execution
-from .restore_cells import RestoreCheckCells
 from .submission_reads import SubmissionReads
 
-__all__ = ["BatchGrader", "Prepared", "SubmissionProblem"]
+__all__ = ["BatchGrader", "Prepared", "SubmissionProblem", "one_line"]
 
 
 @dataclass
@@ -156,7 +156,7 @@ class BatchGrader:
         try:
             self._prepare(item)
         except Exception as exc:  # noqa: BLE001 - one submission must never stop the batch
-            item.error = _one_line(exc)
+            item.error = one_line(exc)
             self.log.exception("Could not grade %s / %s", student, assignment)
             self.gradebook.db.rollback()
             _remove(item.dest)
@@ -192,7 +192,7 @@ class BatchGrader:
                 try:
                     nb = nbformat.read(path, as_version=4)
                 except Exception as exc:  # noqa: BLE001 - named in the summary
-                    reason = _one_line(exc)[:120]
+                    reason = one_line(exc)[:120]
                     raise SubmissionProblem(f"{path.name} is not a readable notebook ({reason})") from None
                 nb, resources = _run(self.sanitize, nb, resources)
                 resources["metadata"]["path"] = str(item.dest)  # as when nbgrader reads its sanitized copy
@@ -255,7 +255,7 @@ class BatchGrader:
                     self._record(item)
                 except Exception as exc:  # noqa: BLE001
                     self.gradebook.db.rollback()
-                    item.error = item.error or _one_line(exc)
+                    item.error = item.error or one_line(exc)
                     self.log.exception("Could not record the grades of %s / %s", item.student, item.assignment)
                     _remove(item.dest)
 
@@ -279,7 +279,7 @@ class BatchGrader:
         except Exception as exc:  # noqa: BLE001 - reported, grading stands
             self.gradebook.db.rollback()
             self.log.exception("Could not write the feedback of %s / %s", item.student, item.assignment)
-            item.notes.append(f"feedback not written ({_one_line(exc)})")
+            item.notes.append(f"feedback not written ({one_line(exc)})")
         finally:
             item.notebooks = []  # memory stays flat: nothing of a finished submission is kept
 
@@ -329,7 +329,7 @@ class SubmissionProblem(ValueError):
     """What is wrong with a submission, in words for the summary."""
 
 
-def _one_line(exc: BaseException) -> str:
+def one_line(exc: BaseException) -> str:
     if isinstance(exc, SubmissionProblem):
         return str(exc)[:300]
     return f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"[:300]

@@ -6,7 +6,9 @@ import logging
 
 import nbformat
 
-from course_lib.cohort.grade import GradeSummary, Outcome, Task, _notes, _reason, find_submissions
+from course_lib.grader.cohort import find_submissions
+from course_lib.grader.executed import _notes, _reason
+from course_lib.grader.summary import GradeSummary, Outcome, Task
 from course_lib.store import AnswerStore
 
 

@@ -7,9 +7,10 @@ import os
 import nbformat
 import pytest
 
-from course_lib.cohort.grade import GradingRefused, grade_cohort
-from course_lib.cohort.markers import course_inputs, fingerprint, is_marked, mark_graded
-from course_lib.cohort.nbgrader_adapter import check_nbgrader
+from course_lib.grader.cohort import grade_cohort
+from course_lib.grader.markers import course_inputs, fingerprint, is_marked, mark_graded
+from course_lib.grader.nbgrader_adapter import check_nbgrader
+from course_lib.grader.summary import GradingRefused
 from course_lib.store import AnswerStore
 from tests.synthetic import GOOD_BRAINSTORM
 

@@ -1,0 +1,185 @@
+"""``course grade``: autograde (and give feedback on) every submission of a cohort, on all cores.
+
+What ``course grade module1`` does is ``nbgrader autograde module1`` followed by
+``nbgrader generate_feedback module1``, with the same configuration (the
+project's ``nbgrader_config.py``, so ``TrustedWidgetScores`` re-scores widget
+answers and feedback is sanitized), but with the submissions spread over a
+small pool of worker processes (``jobs.py``, ``worker.py``). An assignment
+whose graded cells are all widget checks runs no kernel (``paths.py``,
+``kernel_free.py``); the others run nbgrader's converters one submission at a
+time (``executed.py``). The package docstring says why this shape.
+
+Robustness: each submission is graded on its own; whatever goes wrong with
+one (a notebook that is not valid JSON, a kernel that dies, even a worker
+process that is killed) is recorded and named in the closing summary while
+the others go on. A re-run skips what is already graded (unless the
+submission or the course's inputs changed, or ``--force``) and retries what
+failed. Before anything runs, a configuration that would let trainees change
+grades is refused (``configuration.py``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TextIO
+
+import nbformat
+from nbgrader.apps import AutogradeApp
+
+from ..models import content_files
+from ..sandbox import frozen_content, protect_course_files
+from .configuration import check_configuration, check_gradebook, confinement_text
+from .gradebook_indexes import ensure_gradebook_indexes
+from .jobs import grade_in_pool, jobs_for, stop_on_signals
+from .locking import course_lock, gradebook_lock, lock_path_for
+from .markers import course_inputs, is_marked
+from .paths import choose_paths
+from .progress_bar import ProgressBar
+from .summary import LOG_NAME, GradeSummary, Outcome, Task
+from .worker import STATE, make_app
+
+__all__ = ["default_workers", "find_submissions", "grade_cohort"]
+
+
+def default_workers() -> int:
+    """Two grading processes per core this process may use (see the module docstring)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cores = os.cpu_count() or 1
+    return 2 * cores
+
+
+
+def find_submissions(course_root: Path | str, submitted_dir: str, assignments: Iterable[str],
+                     students: Iterable[str] | None = None) -> list[Task]:
+    """Every ``<submitted>/<student>/<assignment>/`` folder (optionally only some students)."""
+    wanted = set(students) if students else None
+    root = Path(course_root) / submitted_dir
+    tasks = [
+        Task(assignment, folder.parent.name)
+        for assignment in assignments
+        for folder in root.glob(f"*/{assignment}")
+        if folder.is_dir() and (wanted is None or folder.parent.name in wanted)
+    ]
+    return sorted(tasks)
+
+
+@contextmanager
+def working_dir(folder: Path) -> Any:
+    before = Path.cwd()
+    os.chdir(folder)
+    try:
+        yield
+    finally:
+        os.chdir(before)
+
+
+
+def grade_cohort(
+    course_dir: Path | str,
+    assignments: Sequence[str],
+    *,
+    students: Iterable[str] | None = None,
+    workers: int | None = None,
+    force: bool = False,
+    feedback: bool = True,
+    timeout: int | None = None,
+    nbgrader_args: Sequence[str] = (),
+    stream: TextIO | None = None,
+    execute: bool = False,
+) -> GradeSummary:
+    """Grade every submission of ``assignments`` in ``course_dir``; see the module docstring.
+
+    ``execute`` runs every notebook in a kernel even where the kernel-free path would give the same grades.
+    """
+    started = time.monotonic()
+    argv = [*nbgrader_args, *([f"--Execute.timeout={timeout}"] if timeout else [])]
+    # A second run in the same course waits here (and says so) until the first has finished.
+    waiting = lambda text: print(text, file=stream or sys.stderr, flush=True)  # noqa: E731
+    with course_lock(Path(course_dir).resolve(), on_wait=waiting), working_dir(Path(course_dir).resolve()):
+        app = make_app(argv)
+        lock = lock_path_for(app.coursedir.db_url, app.coursedir.root)
+        check_configuration(app, probe_kernel=False)  # refuse a bad configuration before touching anything
+        check_gradebook(app, assignments, lock)
+        with gradebook_lock(lock):
+            ensure_gradebook_indexes(app.coursedir.db_url)  # else every score is a table scan: quadratic
+            paths = choose_paths(app.coursedir.db_url, app.coursedir.course_id, assignments, execute)
+        executed = not all(path.kernel_free for path in paths.values())
+        runner = check_configuration(app, probe_kernel=executed)
+        protect_course_files(app.coursedir, app.log)
+        tasks = find_submissions(app.coursedir.root, app.coursedir.submitted_directory, assignments, students)
+        STATE.update(app=app, lock=lock, paths=paths)
+        # Without kernels the work is all CPU: one process per core; kernels wait, so two per core then.
+        workers = max(1, min(workers or default_workers() // (1 if executed else 2), len(tasks) or 1))
+        log_file = fresh_log(app)
+        # Content is read once, before any kernel runs; the forked workers inherit it.
+        with frozen_content(), stop_on_signals() as stopped:
+            inputs = {a: _course_inputs(app, a) for a in assignments}
+            STATE.update(inputs=inputs)
+            unchanged = [] if force else [t for t in tasks if _unchanged(app, t, inputs[t.assignment], feedback)]
+            outcomes = [Outcome(t, "skipped") for t in unchanged]
+            todo = sorted(set(tasks) - set(unchanged))
+            bar = ProgressBar(len(todo), "grading ", stream=stream)
+            bar.start()
+            jobs = jobs_for(todo, paths, workers)
+            _preload_reply_model(app, sorted({t.assignment for t in todo}))
+            # Even one worker is a separate process: the instructor's process never runs a trainee's kernel.
+            outcomes += grade_in_pool(jobs, workers, (argv, str(log_file)), force, feedback, bar, stopped)
+        protect_course_files(app.coursedir, app.log)  # feedback/ (and the others) may be new
+    return GradeSummary(sorted(outcomes, key=lambda o: o.task), workers, time.monotonic() - started,
+                        confinement=confinement_text(runner, executed), stopped=stopped[0] if stopped else None,
+                        paths=[paths[a] for a in assignments])
+
+
+def fresh_log(app: AutogradeApp) -> Path:
+    """This run's log file, empty and private (it holds trainees' output)."""
+    log_file = Path(app.coursedir.root) / LOG_NAME
+    log_file.unlink(missing_ok=True)
+    os.close(os.open(log_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    return log_file
+
+
+def _preload_reply_model(app: AutogradeApp, assignments: list[str]) -> None:
+    """Load the written-reply model in the parent when an assignment to grade has a written reply, so the
+    forked workers share its weights (copy-on-write) instead of each loading its own."""
+    from ..models import load_exercise
+    from ..models.written_reply import WrittenReplyExercise
+    from ..nbgrader_cells import graded_exercise_id
+
+    for assignment in assignments:
+        source = Path(app.coursedir.format_path(app.coursedir.source_directory, ".", assignment))
+        for path in source.glob("*.ipynb"):
+            cells = nbformat.read(path, as_version=4).cells
+            ids = [i for cell in cells if (i := graded_exercise_id(cell)) is not None]
+            replies = [e for e in map(load_exercise, ids) if isinstance(e, WrittenReplyExercise)]
+            if replies:
+                from ..scoring.reply_reading import preload
+
+                preload(replies[0])
+                return
+
+
+def _course_inputs(app: AutogradeApp, assignment: str) -> str:
+    """What every grade of ``assignment`` depends on besides the submission: source, content, configuration."""
+    root = Path(app.coursedir.root)
+    source = Path(app.coursedir.format_path(app.coursedir.source_directory, ".", assignment))
+    return course_inputs([source, root / "nbgrader_config.py", *content_files()])
+
+
+def _unchanged(app: AutogradeApp, task: Task, inputs: str, feedback: bool) -> bool:
+    """Whether the submission's grades (and feedback, if asked for) are recorded for it as it is now."""
+    fmt = app.coursedir.format_path
+    submitted = Path(fmt(app.coursedir.submitted_directory, task.student, task.assignment))
+    autograded = Path(fmt(app.coursedir.autograded_directory, task.student, task.assignment))
+    if not is_marked(autograded, submitted, inputs):
+        return False
+    return not feedback or is_marked(Path(fmt(app.coursedir.feedback_directory, task.student, task.assignment)),
+                                     autograded)
+
+
