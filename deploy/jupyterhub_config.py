@@ -197,5 +197,5 @@ if os.environ.get("COURSE_HUB_ADMIN_TOKEN"):
     c.JupyterHub.services.append({"name": "course-admin", "api_token": os.environ["COURSE_HUB_ADMIN_TOKEN"]})
     roles.append({"name": "course-admin", "description": "The operator's scripts", "services": ["course-admin"],
                   "scopes": ["admin:users", "admin:servers", "list:users", "read:users", "access:servers",
-                             "list:services", "read:services"]})
+                             "list:services", "read:services", "tokens"]})
 c.JupyterHub.load_roles = roles

@@ -113,6 +113,7 @@ def exchange_service(names: ExchangeNames, *, store: str, ip: str = "127.0.0.1",
 
 def use_exchange_service(c: Any, url: str | None = None) -> None:
     """Select the exchange service's plug-in classes in nbgrader config ``c`` (and its URL, when given)."""
+    c.Exchange.pop("root", None)  # the folder exchange's setting: unused here, and nbgrader would warn of it
     for trait, class_name in PLUGIN_CLASSES.items():
         setattr(c.ExchangeFactory, trait, class_name)
     if url:

@@ -72,7 +72,7 @@ def _ports_free(first: int, count: int) -> bool:
     return True
 
 
-def _port_block(count: int = 6) -> int:
+def _port_block(count: int = 7) -> int:
     for _ in range(200):
         first = 20000 + secrets.randbelow(20000)
         if _ports_free(first, count):
@@ -232,12 +232,15 @@ def _remove_os_user(name: str) -> None:
 
 
 @contextmanager
-def course_hub(roster: dict[str, list[str]], *, start: bool = True) -> Iterator[CourseHub]:
+def course_hub(roster: dict[str, list[str]], *, start: bool = True,
+               environment: dict[str, str] | None = None) -> Iterator[CourseHub]:
     """Install (or reuse) the system-wide course, create the users of ``roster``, run the hub.
 
     ``roster``: group -> short names; each becomes an OS user ``<prefix><name>`` with a
     random password (unique per run, so nothing clashes with real accounts). With ``start=False``
     a test can add to ``hub.env`` (single sign-on's COURSE_OIDC_*) before ``hub.start()``.
+    ``environment``: more settings for deploy/install.sh and the hub (COURSE_EXCHANGE_SERVICE=1);
+    a path in it may name ``{base}``, the run's folder.
     """
     tag = "cs" + secrets.token_hex(3)
     base = Path(tempfile.mkdtemp(prefix="course-hub-", dir="/tmp"))
@@ -257,6 +260,7 @@ def course_hub(roster: dict[str, list[str]], *, start: bool = True) -> Iterator[
         "COURSE_HUB_ADMIN_TOKEN": admin_token,
         "COURSE_IDLE_TIMEOUT": "3600",
     })
+    env.update({key: value.replace("{base}", str(base)) for key, value in (environment or {}).items()})
     hub = CourseHub(base=base, env=env, port=port, admin_token=admin_token, grader_user=f"{tag}-grader")
     try:
         done = subprocess.run(["bash", str(REPO / "deploy" / "install.sh")], env=env, capture_output=True,

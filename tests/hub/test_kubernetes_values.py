@@ -3,7 +3,8 @@
 The Kubernetes files are not run here; what can drift is checked: the same
 service names, commands, class folder and environment as the local hub config
 gets from :func:`course_lib.live.hub_service.hub_services`, the same roles and
-groups, the exchange on every server and the class folder on none.
+groups, the exchange service (course_lib.hub_exchange.hub.exchange_service()) reached by every server, and
+neither the exchange nor the class folder mounted in any trainee's pod (they all run as one uid).
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ import jsonschema
 import pytest
 import yaml
 
-from course_lib.live.hub_service import hub_services
+from course_lib.hub_exchange.hub import exchange_service
+from course_lib.live.hub_service import hub_services, merge_roles
 from deploy import course_server as names
 
 KUBE = Path(__file__).resolve().parents[2] / "deploy" / "kubernetes"
-BOARD_PORT, LIVE_PORT = 10101, 10102  # the hub Service's extra ports in values.yaml
+BOARD_PORT, LIVE_PORT, EXCHANGE_PORT = 10101, 10102, 10103  # the hub Service's extra ports in values.yaml
 
 
 @pytest.fixture(scope="module")
@@ -35,20 +37,44 @@ def expected():
                         bind_ip="0.0.0.0")
 
 
+@pytest.fixture(scope="module")
+def exchange():
+    return exchange_service(names, store=names.EXCHANGE_STORE, ip="hub", port=EXCHANGE_PORT, python="python3",
+                            bind_ip="0.0.0.0")
+
+
+def test_the_exchange_service_is_the_tested_one(values, exchange) -> None:
+    (service,) = exchange.services
+    assert values["hub"]["services"][service["name"]] == {k: v for k, v in service.items() if k != "name"}
+    assert values["hub"]["config"]["JupyterHub"]["custom_scopes"] == exchange.custom_scopes
+    roles = values["hub"]["loadRoles"]
+    for role in exchange.roles:
+        if role["name"] == "server":
+            continue
+        got = roles[role["name"]]
+        for key in ("scopes", "groups", "services"):
+            assert set(got.get(key, [])) == set(role.get(key, [])), (role["name"], key)
+    ports = {port["name"]: port["port"] for port in values["hub"]["service"]["extraPorts"]}
+    assert ports[names.EXCHANGE_SERVICE] == EXCHANGE_PORT
+    allowed = {p["port"] for rule in values["hub"]["networkPolicy"]["ingress"] for p in rule["ports"]}
+    assert EXCHANGE_PORT in allowed
+
+
 def test_the_board_and_live_answers_services_are_the_tested_ones(values, expected) -> None:
     services = values["hub"]["services"]
     for service in expected.services:
         assert services[service["name"]] == {k: v for k, v in service.items() if k != "name"}, service["name"]
     assert services[names.GRADER_SERVICE]["url"].startswith("http://")
     ports = {port["name"]: (port["port"], port["targetPort"]) for port in values["hub"]["service"]["extraPorts"]}
-    assert ports == {names.BOARD_SERVICE: (BOARD_PORT, BOARD_PORT), names.LIVE_SERVICE: (LIVE_PORT, LIVE_PORT)}
+    assert ports == {names.BOARD_SERVICE: (BOARD_PORT, BOARD_PORT), names.LIVE_SERVICE: (LIVE_PORT, LIVE_PORT),
+                     names.EXCHANGE_SERVICE: (EXCHANGE_PORT, EXCHANGE_PORT)}
     allowed = {p["port"] for rule in values["hub"]["networkPolicy"]["ingress"] for p in rule["ports"]}
     assert {BOARD_PORT, LIVE_PORT} <= allowed
 
 
-def test_roles_and_groups_match(values, expected) -> None:
+def test_roles_and_groups_match(values, expected, exchange) -> None:
     roles = values["hub"]["loadRoles"]
-    for role in expected.roles:
+    for role in merge_roles(expected.roles, exchange.roles):
         got = roles[role["name"]]
         assert set(got["scopes"]) == set(role["scopes"]), role["name"]
         assert set(got.get("groups", [])) == set(role.get("groups", [])), role["name"]
@@ -60,17 +86,23 @@ def test_roles_and_groups_match(values, expected) -> None:
     assert not any(names.BOARD_SERVICE in s or names.GRADER_SERVICE in s for s in trainee_scopes)
 
 
-def test_every_server_has_the_exchange_and_none_the_class_folder(values, expected) -> None:
+def test_every_server_reaches_the_exchange_service_and_no_trainee_pod_mounts_an_exchange(
+        values, expected, exchange) -> None:
     single = values["singleuser"]
     assert single["extraEnv"]["COURSE_LIVE_URL"] == expected.spawner_environment["COURSE_LIVE_URL"]
-    assert single["extraEnv"]["COURSE_EXCHANGE"] == names.EXCHANGE_DIR
-    user_mounts = {m["mountPath"]: m for m in single["storage"]["extraVolumeMounts"]}
+    assert single["extraEnv"]["COURSE_EXCHANGE_URL"] == exchange.spawner_environment["COURSE_EXCHANGE_URL"]
+    assert "COURSE_EXCHANGE" not in single["extraEnv"], "no folder exchange on Kubernetes: pods share one uid"
+    # No volume of the course in any trainee's pod: not the exchange, not its store, not the class folder.
+    storage = single.get("storage", {})
+    user_mounts = [m["mountPath"] for m in storage.get("extraVolumeMounts", [])]
+    shared = {v["name"] for v in values["hub"]["extraVolumes"]}
+    assert not any(v["name"] in shared for v in storage.get("extraVolumes", [])), storage
+    for forbidden in (names.EXCHANGE_DIR, names.EXCHANGE_STORE, names.CLASS_DIR):
+        assert not any(path == forbidden or path.startswith(forbidden + "/") for path in user_mounts), forbidden
     hub_mounts = {m["mountPath"]: m for m in values["hub"]["extraVolumeMounts"]}
-    assert names.EXCHANGE_DIR in user_mounts
-    assert names.CLASS_DIR in hub_mounts and names.CLASS_DIR not in user_mounts
-    # One shared volume holds both, in different folders.
-    assert user_mounts[names.EXCHANGE_DIR]["name"] == hub_mounts[names.CLASS_DIR]["name"]
-    assert user_mounts[names.EXCHANGE_DIR]["subPath"] != hub_mounts[names.CLASS_DIR]["subPath"]
+    assert names.CLASS_DIR in hub_mounts and names.EXCHANGE_STORE in hub_mounts
+    assert hub_mounts[names.EXCHANGE_STORE]["subPath"] != hub_mounts[names.CLASS_DIR]["subPath"]
+    assert exchange.services[0]["environment"]["COURSE_EXCHANGE_STORE"] == names.EXCHANGE_STORE
     for service in expected.services:
         assert service["environment"]["COURSE_CLASS_DIR"] == names.CLASS_DIR
 
@@ -88,7 +120,9 @@ def test_the_images_are_the_dockerfiles_targets_and_the_formgrader_the_graders(v
     env = {e["name"]: e.get("value") for e in formgrader[0]["spec"]["template"]["spec"]["containers"][0]["env"]}
     assert env["JUPYTERHUB_SERVICE_NAME"] == names.GRADER_SERVICE
     assert env["JUPYTERHUB_USER"] == names.GRADER_USER
-    assert env["COURSE_EXCHANGE"] == names.EXCHANGE_DIR
+    assert env["COURSE_EXCHANGE_URL"] == f"http://hub:{EXCHANGE_PORT}/services/{names.EXCHANGE_SERVICE}/"
+    mounts = formgrader[0]["spec"]["template"]["spec"]["containers"][0]["volumeMounts"]
+    assert not any(m["mountPath"] in (names.EXCHANGE_DIR, names.EXCHANGE_STORE) for m in mounts)
     assert values["hub"]["services"][names.GRADER_SERVICE]["url"] == "http://course-formgrader:8888"
 
 
