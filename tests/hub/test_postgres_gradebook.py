@@ -33,7 +33,7 @@ from course_lib.grader.gradebook_indexes import GRADEBOOK_INDEXES, ensure_gradeb
 from tests.nbgrader.course import BARE_PATH, nbgrader, submit_synthetic
 from tests.servers import free_port
 
-from ..cohort.confined import course_cli, open_course
+from ..grader.confined import course_cli, open_course
 
 COURSE_ID = "customer-service"
 ASSIGNMENTS = ("module1", "module2")

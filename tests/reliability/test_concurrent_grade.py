@@ -15,8 +15,8 @@ import pytest
 
 from course_lib.grader.locking import COURSE_LOCK_NAME, course_lock
 
-from ..cohort.confined import course_cli, needs_root, uid_base
-from ..cohort.test_grade_resume import ANSWERS, assert_graded_exactly_once, course, wait_for  # noqa: F401
+from ..grader.confined import course_cli, needs_root, uid_base
+from ..grader.test_grade_resume import ANSWERS, assert_graded_exactly_once, course, wait_for  # noqa: F401
 
 N = len(ANSWERS)
 

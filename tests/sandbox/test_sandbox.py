@@ -13,7 +13,7 @@ from course_lib.sandbox.folder import Workspace, copy_regular, remove_stale
 from course_lib.sandbox.launch import Confinement, SandboxError, namespace_flags, sandbox_uid
 from course_lib.sandbox.processes import kill_all, processes_of
 
-from ..cohort.confined import needs_root, uid_base
+from ..grader.confined import needs_root, uid_base
 
 
 def wait_until(condition, seconds: float = 30.0) -> bool:
