@@ -20,6 +20,7 @@ prints the figures side by side; everything it creates is removed.
 from __future__ import annotations
 
 import argparse
+import copy
 import os
 import platform
 import shutil
@@ -78,7 +79,7 @@ def _thread_client(self):
 def trainee_round(service: bool, config: Config, workdir: Path) -> tuple[float, float]:
     """One trainee: fetch module1 into ``workdir``, add an answers file, submit; (fetch s, submit s)."""
     fetch_cls, submit_cls = _exchange_classes(service)
-    config = Config(config)
+    config = copy.deepcopy(config)  # Config(config) would share its sections between threads
     config.Exchange.assignment_dir = str(workdir)
     config.Exchange.cache = str(workdir / ".cache")
     workdir.mkdir(parents=True, exist_ok=True)
@@ -119,13 +120,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     from deploy.course_server import INSTRUCTORS
 
-    with course_hub({INSTRUCTORS: ["ines"]}, environment={"COURSE_EXCHANGE_SERVICE": "1",
-                                                         "COURSE_EXCHANGE_STORE": "{base}/exchange-service"}) as hub:
-        names = [f"bench-t{index:03d}" for index in range(args.trainees)]
-        status, body = hub.api("POST", "/users", {"usernames": names})
-        assert status == 201, body
-        status, body = hub.api("POST", f"/groups/{TRAINEES}/users", {"users": names})
-        assert status == 200, body
+    roster = {TRAINEES: [f"t{index:03d}" for index in range(args.trainees)], INSTRUCTORS: ["ines"]}
+    with course_hub(roster, environment={"COURSE_EXCHANGE_SERVICE": "1",
+                                         "COURSE_EXCHANGE_STORE": "{base}/exchange-service"}) as hub:
+        names = [user.name for user in hub.in_group(TRAINEES)]
         tokens: list[str] = []
         for name in names:
             status, body = hub.api("POST", f"/users/{name}/tokens",

@@ -70,7 +70,8 @@ class HubExchange(Exchange):
     request_timeout = Float(120.0, help="Seconds to wait for the exchange service to answer one request.").tag(
         config=True)
     path_includes_course = Bool(
-        False, help="Whether assignments are fetched to ./<course>/<assignment> rather than ./<assignment>.",
+        False, help="Whether assignments are fetched into a folder named after the course "
+                    "(course_id/assignment_id) rather than straight into the assignment's own folder.",
     ).tag(config=True)
 
     @default("service_url")
