@@ -74,6 +74,9 @@ class SentenceCue(Strict):
     unless: list[Pattern] = Field(default=[], description="In the same sentence, these mean it is not this cue.")
     examples: list[Text] = Field(default=[], description="Sentences of this kind, in varied words (see Criterion).")
     why: Text
+    asks_customer: bool = Field(
+        default=False, description="The cue is something the customer is asked to do: where the writer is the one "
+                                   "who does it (\"I will check with our accounts team\") it does not count.")
 
 
 class Harmful(SentenceCue):

@@ -106,7 +106,7 @@ def read_reply(exercise: WrittenReplyExercise, text: str) -> list[SentenceReadin
                 acts[ranked[1][0]] = ranked[1][1]
         # Negative acts by cue (the patterns were written for exactly these phrasings).
         for act_id, cue in cues.items():
-            if cue_in(cue, sentence):
+            if cue_in(cue, sentence, negation):
                 acts[act_id] = 1.0
         negative = tuple(sorted(a for a in acts if a in negative_ids))
         listed = is_word_list(exercise, sentence)

@@ -52,10 +52,24 @@ def unquoted(sentence: str) -> str:
     return _QUOTED.sub(" ", sentence)
 
 
-def cue_in(cue: SentenceCue, sentence: str) -> bool:
-    """The cue is in the sentence, outside quotation marks, and none of its ``unless`` patterns is."""
-    said = unquoted(sentence)
-    return any_match(cue.patterns, said) and not any_match(cue.unless, sentence)
+_WRITER = re.compile(r"\b(i|we)\b", re.IGNORECASE)
+_CUSTOMER = re.compile(r"\byou\b", re.IGNORECASE)
+
+
+def cue_in(cue: SentenceCue, sentence: str, negation: Negation) -> bool:
+    """The cue is said in the sentence: outside quotation marks, not negated just before ("please do not ring
+    the main number"), not by the writer where it is the customer's job, and no ``unless`` pattern is there."""
+    if any_match(cue.unless, sentence):
+        return False
+    masked = negation.masked(unquoted(sentence))
+    for pattern in cue.patterns:
+        for match in compiled(pattern).finditer(masked):
+            if negation.negates_before(masked, match.start()):
+                continue
+            if cue.asks_customer and negation.writer_acts(masked, match.start()):
+                continue
+            return True
+    return False
 
 
 class Negation:
@@ -73,6 +87,22 @@ class Negation:
         for pattern in self.harmless:
             sentence = pattern.sub(lambda m: " " * len(m.group(0)), sentence)
         return sentence
+
+    def _clause_before(self, masked: str, start: int) -> str:
+        before = masked[max(0, start - _LOOK_BACK_CHARS):start]
+        return before[max((m.end() for m in self.breaks.finditer(before)), default=0):]
+
+    def negates_before(self, masked: str, start: int) -> bool:
+        """A negation in the few words before ``start``, in the same clause (not inside the phrase itself)."""
+        scope = " ".join(self._clause_before(masked, start).split()[-self.window:])
+        return any(p.search(scope) for p in self.negations)
+
+    def writer_acts(self, masked: str, start: int) -> bool:
+        """The clause before ``start`` has the writer (I, we) as its last subject, not the customer (you)."""
+        clause = self._clause_before(masked, start)
+        writer = [m.end() for m in _WRITER.finditer(clause)]
+        customer = [m.end() for m in _CUSTOMER.finditer(clause)]
+        return bool(writer) and max(writer) > max(customer, default=-1)
 
     def negates(self, masked: str, start: int, end: int) -> bool:
         # Only the few words before the cue matter: a bounded look back keeps long sentences linear.
