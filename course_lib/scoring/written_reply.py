@@ -125,6 +125,16 @@ def _found(readings: list[SentenceReading], exercise: WrittenReplyExercise) -> t
     return met, partial, against, doubtful
 
 
+# Acts a plain account of what went wrong can look like ("the shop sent it on to the returns centre").
+PASSING_ON = ("passing-on", "customer-chases")
+
+
+def _contradicts(met: dict, against: dict) -> bool:
+    """Every essential is there, and all that counts against the reply is a sentence read as passing the
+    problem on: a reply that owns and fixes the problem seldom also passes it on, so a reader should look."""
+    return bool(against) and all(c in met for c in ESSENTIALS) and all(a in PASSING_ON for a in against)
+
+
 def _rating(met: dict, partial: dict, against: dict, stock: bool) -> tuple[int, str]:
     """The rubric's scale from what the reply does (m5-reply-rubric.md)."""
     if stock:
@@ -199,6 +209,9 @@ def judge(exercise: WrittenReplyExercise, text: str) -> Judgement:
         review = "it is unlike every example the scorer knows"
     elif doubtful and rating >= 3:
         review = "a sentence may pass the problem on or hurt the reply, and the scorer is not sure"
+    elif _contradicts(met, against):
+        review = ("it owns the problem and fixes it, yet a sentence reads as passing it on (often an explanation "
+                  "of the cause): the scorer cannot tell which")
     return result(rating, verdict, review, met, partial, against)
 
 
