@@ -19,7 +19,7 @@ from nbgrader.preprocessors import (
     OverwriteKernelspec,
 )
 
-from course_lib.cohort.restore_cells import RestoreCheckCells
+from course_lib.grader.restore_cells import RestoreCheckCells
 from course_lib.nbgrader_html import (
     FORMGRADE_TEMPLATE,
     TEMPLATE_DIRS,

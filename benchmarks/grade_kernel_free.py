@@ -16,6 +16,8 @@
    cost side by side.
    With ``--feedback-again``: ``course feedback`` (every page again, as after
    hand grading) against ``nbgrader generate_feedback`` on the sample.
+   And (``--steps-sample``) the same trainees graded with ``--nbgrader-steps``
+   and with the bulk path, in two fresh copies: the bulk path's gain alone.
 4. Changes the answers of 50 submissions and runs ``course grade`` again:
    only those are graded (incremental re-run), timed.
 5. Checks that the plain nbgrader run and ``course grade`` recorded the same
@@ -148,6 +150,31 @@ def build(course: Path, trainees: int, seed: int, only: list[str] | None = None)
     return assignments
 
 
+def steps_versus_bulk(course: Path, tmp: Path, fresh_db: Path, assignments: list[str], trainees: int,
+                      extra: list[str]) -> dict[str, float]:
+    """The same trainees graded with nbgrader's saving steps and with the bulk path, in two fresh copies."""
+    students = sorted(p.name for p in (course / "submitted").iterdir())[:trainees]
+    figures = {}
+    for name, flags in (("steps", ["--nbgrader-steps"]), ("bulk", [])):
+        copy = tmp / f"sample-{name}"
+        copy.mkdir()
+        for item in ("nbgrader_config.py", "solutions", "exercises"):
+            (shutil.copytree if (course / item).is_dir() else shutil.copy)(course / item, copy / item)
+        shutil.copy(fresh_db, copy / "gradebook.db")
+        for student in students:
+            shutil.copytree(course / "submitted" / student, copy / "submitted" / student, symlinks=True)
+        wall, _peak, _out, cpu = run([sys.executable, "-m", "course_lib.cli", "grade", *assignments, *extra, *flags],
+                                     copy)
+        count = len(students) * len(assignments)
+        figures[f"{name}_cpu_ms_per_submission"] = round(cpu / count * 1000, 1)
+        figures[f"{name}_wall_ms_per_submission"] = round(wall / count * 1000, 1)
+        print(f"{name:5}: {count} submissions in {wall:.1f} s wall ({wall / count * 1000:.1f} ms each), "
+              f"{cpu:.1f} CPU s ({cpu / count * 1000:.1f} ms each, start-up included)")
+    print(f"bulk path / nbgrader's saving steps, CPU per submission: "
+          f"{figures['steps_cpu_ms_per_submission'] / figures['bulk_cpu_ms_per_submission']:.2f}x cheaper")
+    return figures
+
+
 def scores(course: Path, assignment: str, students: set[str]) -> dict[tuple, float | None]:
     from nbgrader.api import Gradebook
 
@@ -171,6 +198,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="also time `course feedback` (after hand grading) against nbgrader generate_feedback")
     parser.add_argument("--assignments", nargs="*", metavar="assignment",
                         help="only these assignments (default: every assignment in solutions/)")
+    parser.add_argument("--steps-sample", type=int, default=200,
+                        help="trainees (every assignment) graded both with --nbgrader-steps and in bulk, side by side")
     parser.add_argument("--seed", type=int, default=12)
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args(argv)
@@ -186,6 +215,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"built {args.trainees} trainees x {len(assignments)} assignments = {submissions} submissions "
               f"in {time.perf_counter() - started:.0f} s ({', '.join(assignments)})")
 
+        fresh_db = tmp / "fresh-gradebook.db"
+        shutil.copy(course / "gradebook.db", fresh_db)
         sample_assignment = assignments[0]
         plain = tmp / "plain"
         plain.mkdir()
@@ -238,6 +269,9 @@ def main(argv: list[str] | None = None) -> int:
                   f"{nb_cpu:.1f} CPU s; per submission {nb_per / fb_per:.0f}x")
             figures.update(feedback_wall_s=round(fb_wall, 1), feedback_ms_per_submission=round(fb_per * 1000, 1),
                            nbgrader_feedback_ms_per_submission=round(nb_per * 1000))
+
+        if args.steps_sample:
+            figures.update(steps_versus_bulk(course, tmp, fresh_db, assignments, args.steps_sample, extra))
 
         rng = random.Random(args.seed + 1)
         folders = sorted((course / "submitted").glob("*/*"))

@@ -84,6 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--execute", action="store_true",
                        help="run every notebook in a kernel, even an assignment whose auto-graded cells are all "
                        "widget checks (graded without a kernel by default, with the same scores)")
+    grade.add_argument("--nbgrader-steps", action="store_true",
+                       help="write the gradebook rows of kernel-free assignments with nbgrader's own steps, one "
+                       "submission at a time, instead of in bulk (the same rows; slower)")
 
     feedback = command("feedback", "write each trainee's feedback again from the gradebook, with hand-given "
                        "scores and comments (notebooks are not run again)")
@@ -173,6 +176,7 @@ def _grade(args: argparse.Namespace, extra: list[str]) -> int:
     summary = grade_cohort(
         args.course_dir, assignments, students=args.student, workers=args.workers, force=args.force,
         feedback=not args.no_feedback, timeout=args.timeout, nbgrader_args=extra, execute=args.execute,
+        nbgrader_steps=args.nbgrader_steps,
     )
     print(summary.text())
     return 1 if summary.failed else 0

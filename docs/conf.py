@@ -74,7 +74,7 @@ PLUGIN_MODULES = [
     "course_lib.nbgrader_exchange",
     "course_lib.hub_exchange.plugin",
     "course_lib.nbgrader_html",
-    "course_lib.cohort.restore_cells",
+    "course_lib.grader.restore_cells",
     "course_lib.sandbox.execute",
 ]
 

@@ -33,6 +33,7 @@ from nbgrader.apps import AutogradeApp
 
 from ..models import content_files
 from ..sandbox import frozen_content, protect_course_files
+from .bulk import bulk_unsupported, saving_steps
 from .configuration import check_configuration, check_gradebook, confinement_text
 from .gradebook_indexes import ensure_gradebook_indexes
 from .jobs import grade_in_pool, jobs_for, stop_on_signals
@@ -93,10 +94,12 @@ def grade_cohort(
     nbgrader_args: Sequence[str] = (),
     stream: TextIO | None = None,
     execute: bool = False,
+    nbgrader_steps: bool = False,
 ) -> GradeSummary:
     """Grade every submission of ``assignments`` in ``course_dir``; see the module docstring.
 
-    ``execute`` runs every notebook in a kernel even where the kernel-free path would give the same grades.
+    ``execute`` runs every notebook in a kernel even where the kernel-free path would give the same grades;
+    ``nbgrader_steps`` grades kernel-free assignments with nbgrader's own saving steps instead of the bulk path.
     """
     started = time.monotonic()
     argv = [*nbgrader_args, *([f"--Execute.timeout={timeout}"] if timeout else [])]
@@ -114,7 +117,8 @@ def grade_cohort(
         runner = check_configuration(app, probe_kernel=executed)
         protect_course_files(app.coursedir, app.log)
         tasks = find_submissions(app.coursedir.root, app.coursedir.submitted_directory, assignments, students)
-        STATE.update(app=app, lock=lock, paths=paths)
+        bulk = _bulk_path(app, nbgrader_steps)
+        STATE.update(app=app, lock=lock, paths=paths, bulk=bulk is None)
         # Without kernels the work is all CPU: one process per core; kernels wait, so two per core then.
         workers = max(1, min(workers or default_workers() // (1 if executed else 2), len(tasks) or 1))
         log_file = fresh_log(app)
@@ -134,7 +138,10 @@ def grade_cohort(
         protect_course_files(app.coursedir, app.log)  # feedback/ (and the others) may be new
     return GradeSummary(sorted(outcomes, key=lambda o: o.task), workers, time.monotonic() - started,
                         confinement=confinement_text(runner, executed), stopped=stopped[0] if stopped else None,
-                        paths=[paths[a] for a in assignments])
+                        paths=[paths[a] for a in assignments],
+                        saving=None if executed and not any(p.kernel_free for p in paths.values()) else
+                        "Gradebook rows of kernel-free assignments: " + (bulk or "written in bulk (the same rows as "
+                                                                          "nbgrader's steps, a batch at a time)"))
 
 
 def fresh_log(app: AutogradeApp) -> Path:
@@ -183,3 +190,13 @@ def _unchanged(app: AutogradeApp, task: Task, inputs: str, feedback: bool) -> bo
                                      autograded)
 
 
+
+
+def _bulk_path(app: AutogradeApp, nbgrader_steps: bool) -> str | None:
+    """None when kernel-free submissions' rows are written in bulk; otherwise why nbgrader's steps write them."""
+    if nbgrader_steps:
+        return "nbgrader's own steps (--nbgrader-steps)"
+    from nbgrader.converters import Autograde
+
+    reason = bulk_unsupported(saving_steps(Autograde(coursedir=app.coursedir, parent=app).autograde_preprocessors))
+    return None if reason is None else f"nbgrader's own steps ({reason}, which the bulk path does not know)"

@@ -55,12 +55,12 @@ from nbgrader.converters.base import BaseConverter
 from nbgrader.preprocessors import SaveAutoGrades
 from traitlets.utils.importstring import import_item
 
-from ..cohort.restore_cells import RestoreCheckCells
 from .locking import gradebook_lock
 from .markers import MARKER_PREFIX, is_marked, mark_graded
 from .nbgrader_adapter import deferred_commits, regular_files_only, shared_gradebook
 from .notes import submission_notes
 from .paths import without_execution
+from .restore_cells import RestoreCheckCells
 from .submission_reads import SubmissionReads
 
 __all__ = ["BatchGrader", "Prepared", "SubmissionProblem", "one_line"]

@@ -49,6 +49,7 @@ class GradeSummary:
     stopped: str | None = None  # the signal that stopped the run early
     paths: list[GradingPath] = field(default_factory=list)  # how each assignment was graded
     feedback_only: bool = False  # ``course feedback``: feedback written again, nothing graded
+    saving: str | None = None  # how kernel-free submissions' gradebook rows were written
 
     def count(self, status: str) -> int:
         return sum(o.status == status for o in self.outcomes)
@@ -70,6 +71,8 @@ class GradeSummary:
         if self.paths:
             lines.append("How each assignment was graded (the same scores either way):")
             lines += [f"  {path.text()}" for path in self.paths]
+        if self.saving:
+            lines.append(self.saving)
         if self.confinement:
             lines.append(self.confinement)
         if self.failed:

@@ -18,6 +18,7 @@ from typing import Any
 from nbgrader.apps import AutogradeApp
 from sqlalchemy.exc import SAWarning
 
+from .bulk import BulkGrader
 from .kernel_free import BatchGrader
 from .locking import lock_path_for
 from .nbgrader_adapter import checked_schemas_once
@@ -67,10 +68,12 @@ def _interrupt(signum: int, frame: Any) -> None:
 
 
 def grade_batch(tasks: Sequence[Task], force: bool, feedback: bool) -> list[Outcome]:
-    """Grade submissions of kernel-free assignments in this process, one gradebook transaction (see batch.py)."""
+    """Grade submissions of kernel-free assignments in this process, one gradebook transaction a batch
+    (kernel_free.py; bulk.py unless ``course grade --nbgrader-steps``)."""
     app, lock = STATE["app"], STATE["lock"]
     if "batch" not in STATE:  # built once per worker, after the fork: its gradebook connection is its own
-        STATE["batch"] = BatchGrader(app, lock, app.log)
+        kind = BulkGrader if STATE.get("bulk") else BatchGrader
+        STATE["batch"] = kind(app, lock, app.log)
     batch: BatchGrader = STATE["batch"]
     inputs: dict[str, str] = STATE.get("inputs", {})
     timeout = app.config.Execute.get("timeout", "the")

@@ -136,7 +136,9 @@ class RestoreCheckCells(OverwriteCells):
         # nbgrader opened (or borrowed) the gradebook for this notebook
         key = (self.notebook_id, self.assignment_id)
         kept = self._kept.get(key) if self._kept is not None else None
-        if kept is None or kept.gradebook is not gradebook:
+        # A step borrowing the batch's open gradebook gets a new stand-in for it each time (shared_gradebook):
+        # the same gradebook underneath, so the copy already read still holds.
+        if kept is None or _underlying(kept.gradebook) is not _underlying(gradebook):
             kept = _NotebookCells(gradebook, self.notebook_id, self.assignment_id)
             if self._kept is not None:
                 self._kept[key] = kept
@@ -180,6 +182,10 @@ class RestoreCheckCells(OverwriteCells):
         except (OSError, ValueError) as exc:
             self.log.warning("Could not read %s for the cells' order (%s): restored cells go first", path, exc)
             return []
+
+
+def _underlying(gradebook: Any) -> Any:
+    return getattr(gradebook, "_gradebook", gradebook)
 
 
 def _signature(path: Path) -> tuple[int, int, int]:
