@@ -275,3 +275,32 @@ def test_the_service_refuses_without_the_hub_and_checks_every_name(
     done = hub.run_as(hub.users["ana"].name, "ls", hub.env["COURSE_EXCHANGE_STORE"])
     assert done.returncode != 0 and re.search("Permission denied", done.stderr)
     assert pwd.getpwnam(hub.users["ana"].name).pw_uid != os.stat(hub.env["COURSE_EXCHANGE_STORE"]).st_uid
+
+
+def test_the_assignments_tab_fetches_and_submits_through_the_service(
+        hub: CourseHub, servers: dict[str, dict[str, str]], released: str, browser) -> None:
+    """What a trainee really uses: JupyterLab's Assignments tab, whose server calls go through the plug-in."""
+    from playwright.sync_api import expect
+
+    from tests.browser.lab_actions import RUN_TIMEOUT
+    from tests.hub.conftest import log_in, screenshot
+    from tests.hub.test_course_server import assignment_row, open_assignments
+
+    ben = hub.users["ben"]
+    kept = Path(hub.env["COURSE_EXCHANGE_STORE"]) / "submissions" / "module1" / ben.name
+    before = len(list(kept.iterdir())) if kept.is_dir() else 0
+    page = log_in(browser, hub, ben)
+    try:
+        open_assignments(page)
+        row = assignment_row(page, "released_assignments_list")
+        expect(row).to_be_visible(timeout=RUN_TIMEOUT)
+        row.locator("button", has_text="Fetch").click()
+        expect(assignment_row(page, "fetched_assignments_list")).to_be_visible(timeout=RUN_TIMEOUT)
+        assert (ben.home / "module1" / "module1.ipynb").is_file()
+        assignment_row(page, "fetched_assignments_list").locator("button", has_text="Submit").click()
+        expect(assignment_row(page, "submitted_assignments_list")).to_be_visible(timeout=RUN_TIMEOUT)
+        screenshot(page, "hub-exchange-service-submitted")
+    finally:
+        page.context.close()
+    # The service filed it under the hub's name for ben's token, and nowhere else.
+    assert len(list(kept.iterdir())) == before + 1
