@@ -84,6 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--execute", action="store_true",
                        help="run every notebook in a kernel, even an assignment whose auto-graded cells are all "
                        "widget checks (graded without a kernel by default, with the same scores)")
+    grade.add_argument("--shard", metavar="K/N",
+                       help="grade only shard K of N (each trainee is in one shard): run N of these, on several "
+                       "machines sharing the course folder and a PostgreSQL gradebook, with the same N")
     grade.add_argument("--nbgrader-steps", action="store_true",
                        help="write the gradebook rows of kernel-free assignments with nbgrader's own steps, one "
                        "submission at a time, instead of in bulk (the same rows; slower)")
@@ -163,7 +166,13 @@ def _collect(args: argparse.Namespace, extra: list[str]) -> int:
 def _grade(args: argparse.Namespace, extra: list[str]) -> int:
     from .cohort.gradebook import course_settings, read_cohort
     from .grader.cohort import grade_cohort
+    from .grader.shards import Shard
 
+    try:
+        shard = Shard.parse(args.shard) if args.shard else None
+    except ValueError as exc:
+        print(f"course grade: {exc}", file=sys.stderr)
+        return 2
     assignments = args.assignments
     if assignments or args.all:
         # Load the config first, strictly: grading without it would skip the trusted re-scoring.
@@ -176,7 +185,7 @@ def _grade(args: argparse.Namespace, extra: list[str]) -> int:
     summary = grade_cohort(
         args.course_dir, assignments, students=args.student, workers=args.workers, force=args.force,
         feedback=not args.no_feedback, timeout=args.timeout, nbgrader_args=extra, execute=args.execute,
-        nbgrader_steps=args.nbgrader_steps,
+        nbgrader_steps=args.nbgrader_steps, shard=shard,
     )
     print(summary.text())
     return 1 if summary.failed else 0

@@ -41,6 +41,7 @@ from .locking import course_lock, gradebook_lock, lock_path_for
 from .markers import course_inputs, is_marked
 from .paths import choose_paths
 from .progress_bar import ProgressBar
+from .shards import Shard
 from .summary import LOG_NAME, GradeSummary, Outcome, Task
 from .worker import STATE, make_app
 
@@ -95,17 +96,21 @@ def grade_cohort(
     stream: TextIO | None = None,
     execute: bool = False,
     nbgrader_steps: bool = False,
+    shard: Shard | None = None,
 ) -> GradeSummary:
     """Grade every submission of ``assignments`` in ``course_dir``; see the module docstring.
 
     ``execute`` runs every notebook in a kernel even where the kernel-free path would give the same grades;
-    ``nbgrader_steps`` grades kernel-free assignments with nbgrader's own saving steps instead of the bulk path.
+    ``nbgrader_steps`` grades kernel-free assignments with nbgrader's own saving steps instead of the bulk path;
+    ``shard`` grades only that shard's trainees (``shards.py``).
     """
     started = time.monotonic()
     argv = [*nbgrader_args, *([f"--Execute.timeout={timeout}"] if timeout else [])]
     # A second run in the same course waits here (and says so) until the first has finished.
     waiting = lambda text: print(text, file=stream or sys.stderr, flush=True)  # noqa: E731
-    with course_lock(Path(course_dir).resolve(), on_wait=waiting), working_dir(Path(course_dir).resolve()):
+    shard_lock = shard.lock_name if shard else None
+    with course_lock(Path(course_dir).resolve(), on_wait=waiting, shard_lock=shard_lock), \
+            working_dir(Path(course_dir).resolve()):
         app = make_app(argv)
         lock = lock_path_for(app.coursedir.db_url, app.coursedir.root)
         check_configuration(app, probe_kernel=False)  # refuse a bad configuration before touching anything
@@ -117,6 +122,9 @@ def grade_cohort(
         runner = check_configuration(app, probe_kernel=executed)
         protect_course_files(app.coursedir, app.log)
         tasks = find_submissions(app.coursedir.root, app.coursedir.submitted_directory, assignments, students)
+        cohort_size = len(tasks)
+        if shard is not None:
+            tasks = [task for task in tasks if shard.owns(task.student)]
         bulk = _bulk_path(app, nbgrader_steps)
         STATE.update(app=app, lock=lock, paths=paths, bulk=bulk is None)
         # Without kernels the work is all CPU: one process per core; kernels wait, so two per core then.
@@ -139,6 +147,8 @@ def grade_cohort(
     return GradeSummary(sorted(outcomes, key=lambda o: o.task), workers, time.monotonic() - started,
                         confinement=confinement_text(runner, executed), stopped=stopped[0] if stopped else None,
                         paths=[paths[a] for a in assignments],
+                        shard=None if shard is None else f"{str(shard).capitalize()}: {len(tasks)} of the "
+                                                         f"cohort's {cohort_size} submission(s).",
                         saving=None if executed and not any(p.kernel_free for p in paths.values()) else
                         "Gradebook rows of kernel-free assignments: " + (bulk or "written in bulk (the same rows as "
                                                                           "nbgrader's steps, a batch at a time)"))

@@ -48,24 +48,41 @@ def gradebook_lock(path: Path | str) -> Iterator[None]:
         os.close(fd)  # closing releases the lock
 
 
-@contextmanager
-def course_lock(course_root: Path | str, on_wait: Callable[[str], object] | None = None) -> Iterator[None]:
-    """Hold the course's grading lock; if another run holds it, call ``on_wait(message)`` and wait."""
-    path = Path(course_root) / COURSE_LOCK_NAME
+def _take(path: Path, mode: int, on_wait: Callable[[str], object] | None, who: str) -> int:
     fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
     try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "another process"
-            if on_wait is not None:
-                on_wait(f"Another course grade (pid {holder}) is grading this course; waiting for it to finish...")
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        fcntl.flock(fd, mode | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "another process"
+        if on_wait is not None:
+            on_wait(f"Another course grade (pid {holder}) is grading {who}; waiting for it to finish...")
+        fcntl.flock(fd, mode)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+@contextmanager
+def course_lock(course_root: Path | str, on_wait: Callable[[str], object] | None = None,
+                shard_lock: str | None = None) -> Iterator[None]:
+    """Hold the course's grading lock; if another run holds it, call ``on_wait(message)`` and wait.
+
+    A whole-cohort run holds it alone. Shards (``shard_lock``: that shard's lock file name) share it with
+    each other, so they run side by side, and each holds its own shard's lock alone.
+    """
+    main = _take(Path(course_root) / COURSE_LOCK_NAME, fcntl.LOCK_SH if shard_lock else fcntl.LOCK_EX, on_wait,
+                 "this course")
+    fds = [main]
+    try:
+        if shard_lock:
+            fds.append(_take(Path(course_root) / shard_lock, fcntl.LOCK_EX, on_wait, "this shard"))
+        os.ftruncate(fds[-1], 0)
+        os.pwrite(fds[-1], str(os.getpid()).encode(), 0)
         yield
     finally:
-        os.close(fd)  # closing releases the lock
+        for fd in fds:
+            os.close(fd)  # closing releases the lock
 
 
 class LockedStep:

@@ -50,6 +50,7 @@ class GradeSummary:
     paths: list[GradingPath] = field(default_factory=list)  # how each assignment was graded
     feedback_only: bool = False  # ``course feedback``: feedback written again, nothing graded
     saving: str | None = None  # how kernel-free submissions' gradebook rows were written
+    shard: str | None = None  # ``--shard K/N``: which part of the cohort this run graded
 
     def count(self, status: str) -> int:
         return sum(o.status == status for o in self.outcomes)
@@ -66,6 +67,8 @@ class GradeSummary:
             f"(use --force to regrade), failed {self.count('failed')}; "
             f"{self.workers} worker(s), {self.seconds:.1f} s."
         ]
+        if self.shard:
+            lines.append(self.shard)
         if self.stopped:
             lines.append(f"Stopped by {self.stopped} before the end: run `course grade` again to grade the rest.")
         if self.paths:
