@@ -77,7 +77,10 @@ def servers(hub: CourseHub) -> dict[str, dict[str, str]]:
 @pytest.fixture(scope="module")
 def formgrader(hub: CourseHub) -> dict[str, str]:
     """Formgrader's service environment: its hub token, as its terminal has it."""
-    env = _process_environment(lambda e: e.get("JUPYTERHUB_SERVICE_NAME") == GRADER_SERVICE)
+    # This hub's Formgrader: another course hub (the session's, on the folder exchange) may be running too.
+    api = f"http://127.0.0.1:{int(hub.env['COURSE_HUB_PORT']) + 2}/"
+    env = _process_environment(lambda e: e.get("JUPYTERHUB_SERVICE_NAME") == GRADER_SERVICE
+                               and e.get("JUPYTERHUB_API_URL", "").startswith(api))
     assert env.get("COURSE_EXCHANGE_URL"), "the hub must give Formgrader the exchange service's URL"
     return {"JUPYTERHUB_API_TOKEN": env["JUPYTERHUB_API_TOKEN"]}
 
