@@ -1,0 +1,66 @@
+"""The hold-outs (corpus/HOLDOUT*.md): each written by its own writer, scored once, then kept as a floor.
+
+Every hold-out was written against the rubric only, by a writer who saw neither the scorer nor the other
+corpora, and scored **once** when the scorer of the day was finished; the figures of that one scoring are
+in its HOLDOUT*.md. After it, a hold-out is development data: these floors (at or near what each showed)
+keep the scorer from falling back on any writer. They say nothing new about unseen writing; only a fresh
+hold-out from a new writer does.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from course_lib.models import load_exercise
+
+from .agreement import agreement
+
+CORPUS = Path(__file__).parent / "corpus"
+# file, writer, and the floors: rho, kappa, most sent to the trainer, whether no excellent reply may fall
+# below two thirds and no poor reply rise above half.
+HOLDOUTS = [
+    ("m5-replies-holdout", "B", 0.85, 0.85, 0.15, True),
+    ("m5-replies-holdout-c", "C", 0.8, 0.8, 0.15, False),
+    ("m5-replies-holdout-d", "D", 0.85, 0.85, 0.2, False),
+    ("m5-replies-holdout-e", "E", 0.75, 0.75, 0.2, False),
+    ("m5-replies-holdout-f", "F", 0.72, 0.7, 0.2, False),
+    ("m5-replies-holdout-g", "G", 0.83, 0.85, 0.15, False),
+]
+
+
+def _load(name: str) -> dict:
+    return yaml.safe_load((CORPUS / f"{name}.yaml").read_text("utf-8"))
+
+
+@pytest.mark.parametrize(("name", "writer"), [(h[0], h[1]) for h in HOLDOUTS], ids=[h[1] for h in HOLDOUTS])
+def test_each_holdout_is_its_own_writer_wide_enough_and_documented(name: str, writer: str) -> None:
+    holdout = _load(name)
+    replies = holdout["replies"]
+    assert holdout["writer"] == writer and len(replies) >= 50
+    assert len({r["id"] for r in replies}) == len(replies)
+    assert {r["rating"] for r in replies} == set(range(7))
+    page = CORPUS / ("HOLDOUT.md" if writer == "B" else f"HOLDOUT-{writer}.md")
+    assert "scored once" in page.read_text(encoding="utf-8").lower()
+
+
+@pytest.mark.parametrize(("name", "rho", "kappa", "review", "safe"), [(h[0], *h[2:]) for h in HOLDOUTS],
+                         ids=[h[1] for h in HOLDOUTS])
+def test_agreement_on_each_holdout_has_not_fallen(name: str, rho: float, kappa: float, review: float,
+                                                  safe: bool) -> None:
+    found = agreement(load_exercise("m5-recovery-reply"), _load(name)["replies"])
+    print(found.summary())
+    assert found.rho >= rho and found.kappa >= kappa
+    assert found.review_share <= review
+    if safe:
+        assert not found.poor_above_half and not found.excellent_below_two_thirds
+
+
+def test_no_reply_id_is_in_two_corpora() -> None:
+    seen: dict[str, str] = {}
+    for path in sorted(CORPUS.glob("m5-replies-*.yaml")):
+        for reply in yaml.safe_load(path.read_text("utf-8"))["replies"]:
+            assert reply["id"] not in seen, f"{reply['id']} in {path.name} and {seen[reply['id']]}"
+            seen[reply["id"]] = path.name
