@@ -31,13 +31,15 @@ GOOD_BRAINSTORM = [
     "Greet every caller politely and use their name",
     "Explain the next steps in plain language",
 ]
-_GOOD_REPLY = (
-    "Dear Ms Patel, thank you for telling us about this, and I am sorry for the trouble. I understand how "
-    "frustrating it must be to wait for a delivery that does not arrive. I will take care of this myself: "
-    "I have checked your order, arranged a replacement to be sent today by express courier at no cost, "
-    "and refunded the delivery charge. I will call you tomorrow to make sure it has arrived and that "
-    "everything is in order. If anything else comes up, you can reach me directly on extension 214. "
-    "Thank you again for your patience. Kind regards, Sam"
+_GOOD_REPLY = (  # a reply to the Module 5 complaint (Mrs Alvarez's missing kettle refund) a trainer rates 6
+    "Dear Mrs Alvarez,\n\nThank you for writing to us again, and for staying with us all these years. I am "
+    "sorry: your refund should have been on your card within five working days, and three weeks on you were "
+    "sent to the wrong department and then cut off after fifteen minutes on hold. I can see why you are "
+    "thinking of going elsewhere.\n\nI have looked into it myself. The refund for your kettle was never "
+    "released by our till system, so I sent it to your card this morning, and it will reach you by "
+    "Thursday.\n\nI am looking after this from now on: you can ring me directly on 0161 555 0142, and nobody "
+    "will pass you on again. I will call you on Thursday afternoon to make sure the money has arrived.\n\n"
+    "Kind regards,\nSam Okafor, Customer Service Manager"
 )
 
 

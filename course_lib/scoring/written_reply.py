@@ -29,6 +29,7 @@ from .limits import text_at_most
 from .reply_reading import SentenceReading, read_reply
 from .reply_text import any_match, function_word_share, sentences, word_count, words
 from .result import Result
+from .whole_reply import whole_rating
 
 __all__ = ["Judgement", "empty_answer", "judge", "parse_answer", "score", "sentences", "word_count"]
 
@@ -36,6 +37,11 @@ ESSENTIALS = ("apologise", "own-it", "fix")
 SEVERE = ("blame", "belittling", "sarcasm", "passing-on", "customer-chases", "nothing-to-do", "denial")
 PROMISES = ("over-promise",)
 MILD = ("policy", "keep-waiting")
+# The rubric reading and the whole-reply reading this far apart (points of 6): a trainer decides. Closer,
+# the grade weighs the rubric reading (whose findings the feedback explains) twice as much as the whole one.
+# Both chosen by leaving each writer out in turn (docs/scoring.md).
+DISAGREEMENT = 2.0
+RUBRIC_WEIGHT = 2 / 3
 # Meaning alone must be this sure before a sentence counts against a reply; below it, a trainer decides.
 SURE_NEGATIVE = 0.72
 DOUBTFUL_NEGATIVE = 0.66
@@ -135,10 +141,11 @@ def _contradicts(met: dict, against: dict) -> bool:
     return bool(against) and all(c in met for c in ESSENTIALS) and all(a in PASSING_ON for a in against)
 
 
-def _rating(met: dict, partial: dict, against: dict, stock: bool) -> tuple[int, str]:
-    """The rubric's scale from what the reply does (m5-reply-rubric.md)."""
+def _rating(met: dict, partial: dict, against: dict, stock: bool) -> tuple[int, str, int]:
+    """The rubric's scale from what the reply does (m5-reply-rubric.md): rating, reason, and the cap its
+    negative acts put on any rating."""
     if stock:
-        return 1, "stock sentences with nothing specific to this customer"
+        return 1, "stock sentences with nothing specific to this customer", 1
     rest = sum(c in met for c in ("thank", "empathise", "follow-up"))
     if all(c in met for c in ESSENTIALS):
         rating = 6 if rest == 3 else 5 if rest == 2 else 4
@@ -150,24 +157,23 @@ def _rating(met: dict, partial: dict, against: dict, stock: bool) -> tuple[int, 
         rating = 3
     else:
         rating = 2 if len(met) + len(partial) >= 2 else 1
-    reason = "what the reply does for the customer"
-    severe = [a for a in SEVERE if a in against]
-    if severe:
+    cap, reason = 6, "it also passes the problem on, blames or belittles"
+    if any(a in against for a in SEVERE):
         cap = 2 if all(c in met for c in ("own-it", "fix")) else 1
-        if rating > cap:
-            rating, reason = cap, "it also passes the problem on, blames or belittles"
     elif any(a in against for a in PROMISES):
-        if rating > 2:
-            rating, reason = 2, "it promises what nobody can deliver"
+        cap, reason = 2, "it promises what nobody can deliver"
     elif any(a in against for a in MILD):
-        cap = 3 if "fix" in met else 2
-        if rating > cap:
-            rating, reason = cap, "a policy or an open-ended wait where the customer needs a date"
-    return rating, reason
+        cap, reason = (3 if "fix" in met else 2), "a policy or an open-ended wait where the customer needs a date"
+    return (min(rating, cap), reason if rating > cap else "what the reply does for the customer", cap)
 
 
-def judge(exercise: WrittenReplyExercise, text: str) -> Judgement:
-    """Read the reply, check it as a whole, and place it on the rubric's 0-6 scale."""
+def judge(exercise: WrittenReplyExercise, text: str, *, whole: bool = True) -> Judgement:
+    """Read the reply, check it as a whole, and place it on the rubric's 0-6 scale.
+
+    Two readings: sentence by sentence against the rubric, and (``whole``, when the exercise has trained
+    weights) the reply as a whole as rated replies taught (``whole_reply``). The grade is their weighted mean, held
+    under the rubric's cap for a reply that blames, passes on or over-promises; far apart, a trainer decides.
+    """
     total = word_count(text)
     limits = exercise.length
 
@@ -196,7 +202,7 @@ def judge(exercise: WrittenReplyExercise, text: str) -> Judgement:
     met, partial, against, doubtful = _found(readings, exercise)
     stock = _stock_only(readings, exercise)
     listed = sum(r.listed for r in readings)
-    rating, verdict = _rating(met, partial, against, stock or listed * 2 >= len(readings))
+    rating, verdict, cap = _rating(met, partial, against, stock or listed * 2 >= len(readings))
     nearness = sum(r.nearest for r in readings) / len(readings)
     if nearness < 0.3 and not met and not against:
         return result(0, "not about this customer's complaint")
@@ -207,9 +213,15 @@ def judge(exercise: WrittenReplyExercise, text: str) -> Judgement:
         review = f"it is too long to judge ({total} words)"
     elif nearness < 0.38:
         review = "it is unlike every example the scorer knows"
-    elif doubtful and rating >= 3:
+    learned = whole_rating(exercise, [r.text for r in readings]) if whole else None
+    if learned is not None:
+        if review is None and abs(learned - rating) >= DISAGREEMENT:
+            review = (f"read sentence by sentence it is worth {rating} of 6, read as a whole {learned:.0f} of 6, "
+                      "and the scorer cannot tell which is right")
+        rating = min(round(RUBRIC_WEIGHT * rating + (1 - RUBRIC_WEIGHT) * learned), cap)
+    elif review is None and doubtful and rating >= 3:
         review = "a sentence may pass the problem on or hurt the reply, and the scorer is not sure"
-    elif _contradicts(met, against):
+    elif review is None and _contradicts(met, against):
         review = ("it owns the problem and fixes it, yet a sentence reads as passing it on (often an explanation "
                   "of the cause): the scorer cannot tell which")
     return result(rating, verdict, review, met, partial, against)
