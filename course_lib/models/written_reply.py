@@ -145,6 +145,10 @@ class WrittenReplyExercise(ExerciseBase):
     type: Literal["written_reply"]
     scenario: Text = Field(description="The customer's message the trainee replies to.")
     customer: Text = "The customer"
+    customer_names: list[Annotated[str, Field(min_length=2, pattern=r"^[^\W\d_][\w'-]*$")]] = Field(
+        default=[], description="The names a reply may greet the customer by (surname, first name). A reply that "
+                                "greets someone else by name (\"Dear Mr Thompson\") goes to the trainer: it may "
+                                "be a reply to another complaint. Empty: not checked.")
     placeholder: str = ""
     length: LengthLimits = LengthLimits()
     criteria: Annotated[list[Criterion], Field(min_length=1)]

@@ -8,8 +8,8 @@ from functools import lru_cache
 
 from ..models.written_reply import SentenceCue, WrittenReplyExercise
 
-__all__ = ["Negation", "any_match", "compiled", "cue_in", "is_word_list", "sentences", "unquoted", "word_count",
-           "words"]
+__all__ = ["Negation", "any_match", "compiled", "cue_in", "greeted_name", "is_word_list", "sentences", "unquoted",
+           "word_count", "words"]
 
 _WORD = re.compile(r"[\w'’-]+")
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "…": "..."})
@@ -143,3 +143,19 @@ def function_word_share(exercise: WrittenReplyExercise, text: str) -> float:
         return 0.0
     function = _function_words(tuple(exercise.word_list.function_words))
     return sum(w in function for w in found) / len(found)
+
+
+# "Dear Mr Thompson," / "Hi Carmen" / "Good morning Mrs Alvarez": the name the opening line greets.
+_GREETING = re.compile(r"^\s*(?i:dear|hi|hello|hey|good (?:morning|afternoon|evening)|greetings)[ ,]+"
+                       r"(?:(?i:mr|mrs|ms|miss|mx|dr|madame?|sra?|frau|herr)\.?\s+)?([A-Z][\w'-]+)")
+# Words after a greeting that are not anybody's name.
+_NOT_NAMES = frozenset({"customer", "valued", "sir", "madam", "there", "team", "all", "friend", "everyone", "colleague",
+                        "i", "i'm", "it", "we", "this", "thanks", "thank", "sorry", "just", "ok", "again"})
+
+
+def greeted_name(text: str) -> str | None:
+    """The name the reply's opening greets, if it greets someone by name ("Dear Customer" does not)."""
+    found = _GREETING.match(text)
+    if not found or found.group(1).casefold() in _NOT_NAMES:
+        return None
+    return found.group(1)

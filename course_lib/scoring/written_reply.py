@@ -27,7 +27,7 @@ from ..models.written_reply import MAX_CHARS_CAP, WrittenReplyExercise
 from .free_text import copied_share
 from .limits import text_at_most
 from .reply_reading import SentenceReading, read_reply
-from .reply_text import any_match, function_word_share, sentences, word_count, words
+from .reply_text import any_match, function_word_share, greeted_name, sentences, word_count, words
 from .result import Result
 from .whole_reply import whole_rating
 
@@ -135,6 +135,26 @@ def _found(readings: list[SentenceReading], exercise: WrittenReplyExercise) -> t
 PASSING_ON = ("passing-on", "customer-chases")
 
 
+def _someone_else(exercise: WrittenReplyExercise, text: str) -> str | None:
+    """The name the reply greets when it is not the customer's (a slip of one or two letters is hers)."""
+    name = greeted_name(text)
+    if name is None or not exercise.customer_names:
+        return None
+    close = any(_edits(name.casefold(), known.casefold()) <= 2 for known in exercise.customer_names)
+    return None if close else name
+
+
+def _edits(a: str, b: str) -> int:
+    """Levenshtein distance: how many letters to add, drop or change to turn ``a`` into ``b``."""
+    previous = list(range(len(b) + 1))
+    for i, letter in enumerate(a, 1):
+        current = [i]
+        for j, other in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (letter != other)))
+        previous = current
+    return previous[-1]
+
+
 def _contradicts(met: dict, against: dict) -> bool:
     """Every essential is there, and all that counts against the reply is a sentence read as passing the
     problem on: a reply that owns and fixes the problem seldom also passes it on, so a reader should look."""
@@ -213,6 +233,10 @@ def judge(exercise: WrittenReplyExercise, text: str, *, whole: bool = True) -> J
         review = f"it is too long to judge ({total} words)"
     elif nearness < 0.38:
         review = "it is unlike every example the scorer knows"
+    elif (other := _someone_else(exercise, text)) is not None:
+        # Most often a reply to another complaint pasted in (worth nothing here); a trainer checks.
+        review = f"it greets {other}, not {exercise.customer}: it may be a reply to another complaint"
+        return result(0, f"it is addressed to {other}, not to {exercise.customer}", review, met, partial, against)
     learned = whole_rating(exercise, [r.text for r in readings]) if whole else None
     if learned is not None:
         if review is None and abs(learned - rating) >= DISAGREEMENT:

@@ -30,7 +30,9 @@ HOLDOUTS = [
     ("m5-replies-holdout-d", "D", 0.9, 0.9, 0.15, True),
     ("m5-replies-holdout-e", "E", 0.85, 0.9, 0.2, False),
     ("m5-replies-holdout-f", "F", 0.85, 0.9, 0.2, True),
-    ("m5-replies-holdout-g", "G", 0.9, 0.9, 0.15, False),
+    ("m5-replies-holdout-g", "G", 0.85, 0.9, 0.15, False),
+    ("m5-replies-holdout-h", "H", 0.9, 0.9, 0.15, True),
+    ("m5-replies-holdout-i", "I", 0.9, 0.9, 0.2, True),
 ]
 
 

@@ -25,7 +25,7 @@ SHIPPED = json.loads((TRAINED_DIR / "m5-recovery-reply.json").read_text(encoding
 # A careful reply, but to a different customer's complaint (a late parcel): the rubric reading finds every
 # criterion in it; read as a whole it is not a reply to Mrs Alvarez.
 OTHER_COMPLAINT = (
-    "Dear Ms Patel, thank you for telling us about this, and I am sorry for the trouble. I understand how "
+    "Hello, thank you for telling us about this, and I am sorry for the trouble. I understand how "
     "frustrating it must be to wait for a delivery that does not arrive. I will take care of this myself: I have "
     "checked your order, arranged a replacement to be sent today by express courier at no cost, and refunded the "
     "delivery charge. I will call you tomorrow to make sure it has arrived and that everything is in order. If "
@@ -35,7 +35,10 @@ OTHER_COMPLAINT = (
 def test_the_shipped_weights_are_what_the_rated_corpus_gives():
     # Anyone can retrain and get the same grades: the weights are not hand-edited and the corpus is complete.
     corpora = [CORPUS_DIR / name for name in SHIPPED["corpora"]]
-    assert not any("holdout-h" in p.name or "holdout-i" in p.name for p in corpora)  # unspent hold-outs
+    for corpus in corpora:  # a hold-out is trained on only once it has been scored (spent)
+        if corpus.name.startswith("m5-replies-holdout"):
+            suffix = corpus.stem.removeprefix("m5-replies-holdout").upper()
+            assert "Not yet scored" not in (CORPUS_DIR / f"HOLDOUT{suffix}.md").read_text(encoding="utf-8")
     again = train(EXERCISE, corpora, SHIPPED["ridge"])
     assert again["replies"] == SHIPPED["replies"] and again["scenario_sha256"] == SHIPPED["scenario_sha256"]
     assert np.allclose(again["weights"], SHIPPED["weights"], atol=1e-4)

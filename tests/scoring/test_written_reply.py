@@ -239,3 +239,17 @@ def test_malformed_content_names_file_and_field(tmp_path, change, field):
     with pytest.raises(ContentError) as error:
         load_exercise_file(target)
     assert str(target) in str(error.value) and field in str(error.value)
+
+
+@pytest.mark.parametrize(("opening", "other"), [
+    ("Dear Mr Thompson,", "Thompson"), ("Hi Jess,", "Jess"), ("Dear Mrs Alvarez,", None), ("Hi Carmen,", None),
+    ("Dear Mrs Alverez,", None), ("Dear Valued Customer,", None), ("Hello,", None), ("Good morning Ms Patel,", "Patel"),
+])
+def test_a_reply_greeting_someone_else_goes_to_the_trainer_at_nothing(exercise, opening, other):
+    # A careful reply to another customer's complaint, pasted in by mistake, is worth nothing here; a slip
+    # in her name (Alverez) or no name at all is not a reason to doubt it.
+    judged = judge(exercise, GOOD.replace("Dear Mrs Alvarez,", opening, 1))
+    if other is None:
+        assert judged.rating >= 5 and (judged.review is None or "greets" not in judged.review)
+    else:
+        assert judged.rating == 0 and judged.review and f"greets {other}" in judged.review
