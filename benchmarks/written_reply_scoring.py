@@ -83,11 +83,17 @@ def main() -> None:
     after_load = _rss_mb()
     first = _times(score, exercise, texts)  # includes embedding the content's example sentences once
     again = _times(score, exercise, texts)
+    from course_lib.scoring.reply_text import sentences
+    from course_lib.scoring.whole_reply import whole_rating
+
+    # The whole-reply reading on its own (its sentence vectors are the rubric reading's, cached by now).
+    whole = _times(lambda ex, answer: whole_rating(ex, sentences(answer["text"])), exercise, texts)
     print(f"sentence model: loaded (with the weights' SHA-256 check) in {load:.2f} s; "
           f"peak RSS {before:.0f} MB before, {after_load:.0f} MB after, {_rss_mb():.0f} MB after scoring")
     print(_line("pattern scorer (before)", best))
     print(_line("meaning scorer, first pass", first))
     print(_line("meaning scorer, replies seen before", again))
+    print(_line("  of which the whole-reply reading", whole))
     print(f"ratio of medians, first pass / pattern: {statistics.median(first) / statistics.median(best):.0f}x")
 
 
