@@ -81,6 +81,35 @@ def tree_rss(pid: int) -> int:
     return total
 
 
+def tree_pss(pid: int) -> int:
+    """Proportional memory (bytes) of ``pid`` and its descendants: a page shared by n processes counts 1/n.
+
+    Forked grading workers share the parent's pages (the sentence model, nbgrader's modules) copy-on-write;
+    summing their RSS counts those pages once per process, PSS counts them once.
+    """
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    children.setdefault(int(handle.read().rsplit(")", 1)[1].split()[1]), []).append(int(entry))
+            except OSError:
+                continue
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            with open(f"/proc/{current}/smaps_rollup") as handle:
+                total += next(int(line.split()[1]) * 1024 for line in handle if line.startswith("Pss:"))
+        except (OSError, StopIteration):
+            pass
+        todo += children.get(current, [])
+    return total
+
+
+PEAK_PSS = [0]  # of the last run()
+
+
 def run(args: list[str], cwd: Path) -> tuple[float, int, str, float]:
     """Run a command; (wall seconds, peak RSS of its process tree, stdout, CPU seconds of the tree). Fails loudly.
 
@@ -91,10 +120,12 @@ def run(args: list[str], cwd: Path) -> tuple[float, int, str, float]:
     started = time.perf_counter()
     proc = subprocess.Popen(args, cwd=cwd, env=env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = [0]
+    PEAK_PSS[0] = 0
 
     def sample() -> None:
         while proc.poll() is None:
             peak[0] = max(peak[0], tree_rss(proc.pid))
+            PEAK_PSS[0] = max(PEAK_PSS[0], tree_pss(proc.pid))
             time.sleep(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -232,12 +263,13 @@ def main(argv: list[str] | None = None) -> int:
         extra = ["--no-feedback"] if args.no_feedback else []
         grade = [sys.executable, "-m", "course_lib.cli", "grade", *assignments, *extra]
         wall, peak, out, cpu = run(grade, course)
+        peak_pss = PEAK_PSS[0]
         print(out.split("Graded, with problems")[0].rstrip())
         per, cpu_per = wall / submissions, cpu / submissions
         print(f"course grade, kernel-free, {submissions} submissions{' (no feedback)' if extra else ''}: "
               f"{wall:.1f} s wall ({per * 1000:.1f} ms per submission), {cpu:.1f} CPU s "
-              f"({cpu_per * 1000:.1f} ms per submission), peak RSS {peak / 2**20:.0f} MB "
-              f"(command + workers); load after: {os.getloadavg()}")
+              f"({cpu_per * 1000:.1f} ms per submission), peak RSS {peak / 2**20:.0f} MB, "
+              f"peak PSS {peak_pss / 2**20:.0f} MB (command + workers); load after: {os.getloadavg()}")
 
         plain_wall, plain_peak, _, plain_cpu = run(
             [sys.executable, "-m", "nbgrader", "autograde", sample_assignment], plain)
