@@ -16,7 +16,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from nbgrader.api import Gradebook
 
@@ -74,6 +74,8 @@ def _damage(nb: nbformat.NotebookNode, damage: set[str]) -> None:
 def _submit(course: Path, name: str, trainee: dict) -> None:
     folder = submit_synthetic(course, name, ASSIGNMENT, trainee["quality"], written=trainee["written"])
     answer = folder / "answers" / f"{CHECKS[1]}.json"
+    if trainee["answer_file"] != "as-saved":
+        answer.parent.mkdir(exist_ok=True)  # an "empty" trainee saved nothing: no answers folder yet
     if trainee["answer_file"] == "any-json":
         answer.unlink(missing_ok=True)  # may be a link to a shared file: replace, never write through it
         answer.write_text(json.dumps({"format": 1, "answer": trainee["any_json"]}), encoding="utf-8")
@@ -90,6 +92,11 @@ def _submit(course: Path, name: str, trainee: dict) -> None:
 
 @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(cohort=st.lists(trainees, min_size=2, max_size=4))
+@example(cohort=[  # always tried: a trainee who saved nothing but whose file appears, and a corrupt file
+    {"quality": "empty", "written": None, "damage": set(), "answer_file": "any-json", "any_json": [1], "late": True},
+    {"quality": "good", "written": "<b>mine</b>", "damage": {"delete-check", "extra-cell"},
+     "answer_file": "corrupt", "any_json": None, "late": False},
+])
 def test_made_up_cohorts_leave_what_nbgraders_steps_leave(released, cohort):
     base, env = released
     with tempfile.TemporaryDirectory(dir=base.parent) as work:

@@ -103,6 +103,11 @@ def test_the_facilitator_reaches_the_board_when_it_is_installed(hub: CourseHub, 
     page = log_in(browser, hub, facilitator)
     try:
         response = page.goto(f"{hub.url}/services/{BOARD_SERVICE}/", timeout=LOAD_TIMEOUT)
+        if response.status != 200 and "oauth_callback" in page.url:
+            # Seen once on a loaded CI machine: the board's OAuth callback answered with an error on the first
+            # login, and a reload got in. A facilitator would reload too; a second failure is a real one.
+            print(f"first attempt: {response.status} at {page.url}: {page.content()[:500]}")
+            response = page.goto(f"{hub.url}/services/{BOARD_SERVICE}/", timeout=LOAD_TIMEOUT)
         assert response.status == 200, page.url
     finally:
         page.context.close()
