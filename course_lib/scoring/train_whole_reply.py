@@ -31,7 +31,7 @@ from .whole_reply import TRAINED_DIR, reply_features, scenario_checksum
 
 __all__ = ["RIDGE", "isotonic", "main", "train"]
 
-# Chosen by leaving each writer out in turn (docs/scoring.md): larger values pull every reply to the middle.
+# Chosen by leaving each writer out in turn (see the authors' guide): larger values pull every reply to the middle.
 RIDGE = 0.3
 
 

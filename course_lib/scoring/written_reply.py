@@ -39,7 +39,7 @@ PROMISES = ("over-promise",)
 MILD = ("policy", "keep-waiting")
 # The rubric reading and the whole-reply reading this far apart (points of 6): a trainer decides. Closer,
 # the grade weighs the rubric reading (whose findings the feedback explains) twice as much as the whole one.
-# Both chosen by leaving each writer out in turn (docs/scoring.md).
+# Both chosen by leaving each writer out in turn (the authors' guide, "How written replies are judged").
 DISAGREEMENT = 2.0
 RUBRIC_WEIGHT = 2 / 3
 # Meaning alone must be this sure before a sentence counts against a reply; below it, a trainer decides.
