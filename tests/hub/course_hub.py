@@ -167,6 +167,10 @@ class CourseHub:
             self.process.kill()
             self.process.wait(timeout=30)
         self.process = None
+        # A hub killed while it was still stopping its services (SIGINT, then a wait, for each) leaves them
+        # running with its old API token: after a restart the old live board kept the port, the new one could
+        # not bind, and the facilitator's OAuth callback failed ("client secret mismatch"). End them.
+        _end_orphaned_services(self.port + 2)
         # The hub signals its proxy and exits without waiting for it: a restart that starts the next
         # proxy while the old one still holds the port fails with EADDRINUSE. Wait for the ports.
         deadline = time.monotonic() + 30
@@ -216,7 +220,9 @@ def _end_orphaned_services(hub_api_port: int) -> None:
             continue
         try:
             environ = (proc / "environ").read_bytes().split(b"\0")
-            if any(item.startswith(marker) for item in environ):
+            # Services only (JUPYTERHUB_SERVICE_NAME): trainees' servers have the hub's URL too, and outlive it.
+            if any(item.startswith(marker) for item in environ) and any(
+                    item.startswith(b"JUPYTERHUB_SERVICE_NAME=") for item in environ):
                 os.kill(int(proc.name), signal.SIGKILL)
         except (OSError, ProcessLookupError):
             continue
@@ -284,7 +290,8 @@ def course_hub(roster: dict[str, list[str]], *, start: bool = True,
         _end_orphaned_services(port + 2)
         if hub.log.exists():  # kept for a failure's post-mortem (test-artifacts/ is not committed)
             ARTIFACTS_DIR.mkdir(exist_ok=True)
-            shutil.copyfile(hub.log, ARTIFACTS_DIR / "course-hub.log")
+            # One file per hub (several run in a session), so a later hub's log never hides an earlier failure.
+            shutil.copyfile(hub.log, ARTIFACTS_DIR / f"course-hub-{tag}.log")
         for name in sorted({user.name for user in hub.users.values()} | hub.created_os_users):
             _remove_os_user(name)
         _remove_os_user(hub.grader_user)

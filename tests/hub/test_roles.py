@@ -20,6 +20,7 @@ from deploy.server_layout import USERNAME_PATTERN
 from deploy.server_setup import TRAINEE_DISABLED_LAB_EXTENSIONS
 from tests.hub.conftest import log_in, screenshot
 from tests.hub.course_hub import PREFIX, REPO, CourseHub, HubUser
+from tests.servers import log_text
 
 if os.environ.get("CI") != "true":  # in CI a missing playwright is an error, never a skip
     pytest.importorskip("playwright")
@@ -103,9 +104,10 @@ def test_the_facilitator_reaches_the_board_when_it_is_installed(hub: CourseHub, 
     page = log_in(browser, hub, facilitator)
     try:
         response = page.goto(f"{hub.url}/services/{BOARD_SERVICE}/", timeout=LOAD_TIMEOUT)
-        # In this session's clean-clone CI runs the board's OAuth callback answered 500 (twice in a row, not seen
-        # locally): say what came back, so the cause can be found.
-        assert response.status == 200, f"{response.status} at {page.url}: {page.content()[:300]}"
+        # Two clean-clone CI runs got a 500 from the board's OAuth callback (never locally): say what came
+        # back and what the hub and the board logged, so the cause can be found.
+        assert response.status == 200, (f"{response.status} at {page.url}: {page.content()[:300]}\n"
+                                         + "\n".join(log_text(hub.log).splitlines()[-60:]))
         expect(page.locator("#board")).to_be_attached(timeout=LOAD_TIMEOUT)
     finally:
         page.context.close()
