@@ -45,9 +45,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+REPLY_EXERCISE = "m5-recovery-reply"
 
 import nbformat  # noqa: E402
 
+from course_lib.grader.cohort import default_workers  # noqa: E402
 from course_lib.models import exercise_ids, load_exercise  # noqa: E402
 from course_lib.nbgrader_cells import graded_exercise_id  # noqa: E402
 from course_lib.store import AnswerStore  # noqa: E402
@@ -206,6 +208,37 @@ def steps_versus_bulk(course: Path, tmp: Path, fresh_db: Path, assignments: list
     return figures
 
 
+def distinct_reply_cost(course: Path, trainees: int, workers: int) -> str:
+    """What the synthetic cohort hides: its written replies are copies of a few texts (one per quality), which
+    the sentence model's cache then answers; a real cohort writes every reply anew. Measures the CPU cost of
+    a reply the model has not seen (40 rated corpus replies, first pass) and what N distinct ones would add."""
+    import statistics
+
+    import yaml
+
+    from course_lib.models.written_reply import WrittenReplyExercise
+    from course_lib.scoring.sentence_model import model
+    from course_lib.scoring.written_reply import judge
+
+    texts = {path.read_bytes() for path in (course / "answer-templates").glob(f"*/*/{REPLY_EXERCISE}.json")}
+    if not texts:
+        return "written replies: none in these assignments"
+    exercise = load_exercise(REPLY_EXERCISE)
+    assert isinstance(exercise, WrittenReplyExercise)
+    corpus = yaml.safe_load((ROOT / "tests/scoring/corpus/m5-replies-holdout-k.yaml").read_text("utf-8"))["replies"]
+    model()  # loaded before timing, as a grading worker inherits it
+    costs = []
+    for reply in corpus[:40]:
+        started = time.process_time()
+        judge(exercise, reply["text"])
+        costs.append(time.process_time() - started)
+    each = statistics.median(costs)
+    return (f"written replies: this cohort's {trainees} are copies of {len(texts)} texts, which the sentence "
+            f"model's cache answers after the first; a reply it has not seen costs {each * 1000:.0f} ms CPU "
+            f"(median of {len(costs)}, max {max(costs) * 1000:.0f} ms): {trainees} distinct replies would add "
+            f"about {trainees * each / workers:.0f} s on {workers} workers")
+
+
 def scores(course: Path, assignment: str, students: set[str]) -> dict[tuple, float | None]:
     from nbgrader.api import Gradebook
 
@@ -270,6 +303,8 @@ def main(argv: list[str] | None = None) -> int:
               f"{wall:.1f} s wall ({per * 1000:.1f} ms per submission), {cpu:.1f} CPU s "
               f"({cpu_per * 1000:.1f} ms per submission), peak RSS {peak / 2**20:.0f} MB, "
               f"peak PSS {peak_pss / 2**20:.0f} MB (command + workers); load after: {os.getloadavg()}")
+
+        print(distinct_reply_cost(course, args.trainees, max(1, default_workers() // 2)))
 
         plain_wall, plain_peak, _, plain_cpu = run(
             [sys.executable, "-m", "nbgrader", "autograde", sample_assignment], plain)

@@ -187,6 +187,11 @@ class CourseFeedbackExporter(HTMLExporter):
     def _extra_template_basedirs_default(self) -> list[str]:
         return list(TEMPLATE_DIRS)
 
+    @default("optimistic_validation")
+    def _optimistic_validation_default(self) -> bool:
+        # The page's notebook is schema-checked once, after all the preprocessors, not after each one.
+        return True
+
     sanitize_html = Bool(
         True,
         help="Sanitize HTML outputs as well as Markdown (always wanted for trainees' notebooks).",

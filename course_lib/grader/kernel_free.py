@@ -48,6 +48,7 @@ from typing import Any
 import nbformat
 from nbconvert.exporters.exporter import ResourcesDict
 from nbconvert.writers import FilesWriter
+from nbformat import NotebookNode
 from nbgrader import utils
 from nbgrader.api import Gradebook
 from nbgrader.converters import Autograde, GenerateFeedback
@@ -110,6 +111,14 @@ def _metadata(resources: ResourcesDict, notebook: Path) -> None:
     modified = datetime.datetime.fromtimestamp(notebook.stat().st_mtime, tz=datetime.timezone.utc)
     resources["metadata"] = ResourcesDict(name=notebook.stem, path=str(notebook.parent),
                                           modified_date=modified.strftime("%B %-d, %Y"))
+
+
+class _OwnedNotebook(NotebookNode):
+    """A notebook parsed for one feedback page and dropped after it: nbconvert's exporter deep-copies its
+    input twice before preprocessing, to leave the caller's notebook untouched; here nobody else holds it."""
+
+    def __deepcopy__(self, memo: dict) -> _OwnedNotebook:
+        return self
 
 
 class BatchGrader:
@@ -299,7 +308,7 @@ class BatchGrader:
         for name, text in notebooks:
             resources = _resources(self.feedback, dest / f"{name}.ipynb")
             # A notebook nbgrader wrote (validated as it was written): parsed again, not validated again.
-            graded = nbformat.v4.reads(text)
+            graded = _OwnedNotebook(nbformat.v4.reads(text))
             with shared_gradebook(SubmissionReads(self.gradebook, name, assignment, student)):
                 html, resources = self.feedback.exporter.from_notebook_node(graded, resources)
             self.feedback.write_single_notebook(html, resources)
