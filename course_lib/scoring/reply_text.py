@@ -147,9 +147,11 @@ def function_word_share(exercise: WrittenReplyExercise, text: str) -> float:
 
 # "Dear Mr Thompson," / "Hi Carmen" / "Good morning Mrs Alvarez": the name the opening line greets.
 _GREETING = re.compile(r"^\s*(?i:dear|hi|hello|hey|good (?:morning|afternoon|evening)|greetings)[ ,]+"
-                       r"(?:(?i:mr|mrs|ms|miss|mx|dr|madame?|sra?|frau|herr)\.?\s+)?([A-Z][\w'-]+)")
+                       r"(?:(?i:mr|mrs|ms|miss|mx|dr|madame?|ma'?am|sra?|frau|herr)\.?\s+)?([A-Z][\w'-]+)")
 # Words after a greeting that are not anybody's name.
-_NOT_NAMES = frozenset({"customer", "valued", "sir", "madam", "there", "team", "all", "friend", "everyone", "colleague",
+# Polite forms of address too ("Dear Ma'am" is how many writers greet a customer whose name they know).
+_NOT_NAMES = frozenset({"customer", "valued", "sir", "madam", "ma'am", "maam", "mam", "guest", "client", "shopper",
+                        "member", "there", "team", "all", "friend", "everyone", "colleague",
                         "i", "i'm", "it", "we", "this", "thanks", "thank", "sorry", "just", "ok", "again"})
 
 

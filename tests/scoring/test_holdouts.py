@@ -37,6 +37,9 @@ HOLDOUTS = [
     ("m5-replies-holdout-i", "I", 0.9, 0.9, 0.15, True),
     ("m5-replies-holdout-j", "J", 0.85, 0.9, 0.15, False),
     ("m5-replies-holdout-k", "K", 0.85, 0.9, 0.15, True),
+    # L and M are not in the whole-reply reading's training data: their floors are their one scoring.
+    ("m5-replies-holdout-l", "L", 0.9, 0.9, 0.16, True),
+    ("m5-replies-holdout-m", "M", 0.85, 0.85, 0.15, True),
 ]
 
 

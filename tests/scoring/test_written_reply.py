@@ -244,6 +244,8 @@ def test_malformed_content_names_file_and_field(tmp_path, change, field):
 @pytest.mark.parametrize(("opening", "other"), [
     ("Dear Mr Thompson,", "Thompson"), ("Hi Jess,", "Jess"), ("Dear Mrs Alvarez,", None), ("Hi Carmen,", None),
     ("Dear Mrs Alverez,", None), ("Dear Valued Customer,", None), ("Hello,", None), ("Good morning Ms Patel,", "Patel"),
+    # Hold-out M (after its one scoring) had "Dear Ma'am Carmen" sent to the trainer as greeting "Ma'am".
+    ("Dear Ma'am Carmen,", None), ("Dear Ma'am,", None), ("Dear Guest,", None), ("Dear Ma'am Patel,", "Patel"),
 ])
 def test_a_reply_greeting_someone_else_goes_to_the_trainer_at_nothing(exercise, opening, other):
     # A careful reply to another customer's complaint, pasted in by mistake, is worth nothing here; a slip
