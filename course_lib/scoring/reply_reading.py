@@ -3,7 +3,8 @@
 A sentence does an act (apologise, own it, pass the problem on, blame...) when
 its meaning is close to one of the act's example sentences in the content file
 (cosine similarity of all-MiniLM-L6-v2 embeddings, ``scoring.sentence_model``)
-or when one of the act's cue patterns is in it and not negated. Meaning catches
+or when one of the act's cue patterns is in it and not negated; either way not
+when one of the act's ``unless`` patterns is in the sentence. Meaning catches
 what the patterns miss ("from now on you deal with me"); the patterns catch
 short plain sentences the model places loosely ("Sorry."). The judge
 (``scoring.written_reply``) decides which readings are sure enough to count.
@@ -104,6 +105,10 @@ def read_reply(exercise: WrittenReplyExercise, text: str) -> list[SentenceReadin
             # A second act close behind counts too when it is a good act (sorry and I understand, at once).
             if len(ranked) > 1 and ranked[1][0] not in (PLAIN, *negative_ids) and ranked[1][1] >= top - MARGIN / 3:
                 acts[ranked[1][0]] = ranked[1][1]
+        # A cue's ``unless`` (retelling what happened to her, "until it is done", "you are right to be angry")
+        # rules out its act by meaning too, not only by pattern: close in meaning is not the same act.
+        for act_id in [a for a in acts if a in cues and any_match(cues[a].unless, sentence)]:
+            del acts[act_id]
         # Negative acts by cue (the patterns were written for exactly these phrasings).
         for act_id, cue in cues.items():
             if cue_in(cue, sentence, negation):
