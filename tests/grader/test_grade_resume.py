@@ -109,10 +109,15 @@ def test_sigterm_stops_cleanly_with_a_summary_and_a_rerun_finishes(course):
     assert_graded_exactly_once(course)
 
 
-def test_an_autograded_folder_without_its_marker_is_graded_again(course):
+@pytest.mark.parametrize("damage", ["missing", "empty", "torn"])
+def test_an_autograded_folder_without_its_marker_is_graded_again(course, damage):
     first = course_cli(course, "grade", "module1", "--execute", "--student", "t0")
     assert first.returncode == 0, first.stdout + first.stderr
-    (course / "autograded" / "t0" / "module1" / MARKER).unlink()  # as if killed before the grades were saved
+    marker = course / "autograded" / "t0" / "module1" / MARKER
+    if damage == "missing":
+        marker.unlink()  # as if killed before the grades were saved
+    else:  # markers are not fsynced: after a power cut one may be empty or cut short
+        marker.write_bytes(b"" if damage == "empty" else marker.read_bytes()[: marker.stat().st_size // 2])
     again = course_cli(course, "grade", "module1", "--execute", "--student", "t0")
     assert "Graded 1 submission(s), skipped 0" in again.stdout, again.stdout
     then = course_cli(course, "grade", "module1", "--execute", "--student", "t0")
