@@ -217,7 +217,7 @@ def distinct_reply_cost(course: Path, trainees: int, workers: int) -> str:
     import yaml
 
     from course_lib.models.written_reply import WrittenReplyExercise
-    from course_lib.scoring.sentence_model import model
+    from course_lib.scoring.reply_reading import preload
     from course_lib.scoring.written_reply import judge
 
     texts = {path.read_bytes() for path in (course / "answer-templates").glob(f"*/*/{REPLY_EXERCISE}.json")}
@@ -226,7 +226,7 @@ def distinct_reply_cost(course: Path, trainees: int, workers: int) -> str:
     exercise = load_exercise(REPLY_EXERCISE)
     assert isinstance(exercise, WrittenReplyExercise)
     corpus = yaml.safe_load((ROOT / "tests/scoring/corpus/m5-replies-holdout-k.yaml").read_text("utf-8"))["replies"]
-    model()  # loaded before timing, as a grading worker inherits it
+    preload(exercise)  # the model and the examples' vectors, as a grading worker inherits them
     costs = []
     for reply in corpus[:40]:
         started = time.process_time()
