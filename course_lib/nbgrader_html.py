@@ -239,6 +239,9 @@ class CourseFeedbackExporter(HTMLExporter):
         self.register_filter("filter_data_type", WidgetsDataTypeFilter(
             notebook_metadata=self._nb_metadata, parent=self, resources=resources))
         page, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+        # nbconvert keeps every exported notebook's metadata by path (for the widget filter of the page being
+        # rendered): a grading worker's exporter renders tens of thousands of pages, so drop it once rendered.
+        self._nb_metadata.clear()
         return (_with_alt_text(page) if "<img" in page else page), resources
 
     def _init_resources(self, resources: dict | None) -> dict:

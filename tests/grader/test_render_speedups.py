@@ -55,6 +55,21 @@ def test_kept_renderings_give_the_same_page_as_rendering_afresh():
     assert 'alt="a chart"' in kept and "lesson code" in kept
 
 
+def test_a_worker_s_exporter_keeps_nothing_of_the_trainees_pages_it_rendered():
+    # nbconvert keeps each exported notebook's metadata under its path: over a cohort's tens of thousands of
+    # pages that was most of a grading worker's growth (about 4 MB per 1,000 submissions).
+    exporter = CourseFeedbackExporter()
+    pages = []
+    for n in range(3):
+        nb = _graded_notebook()
+        nb.metadata["widgets"] = {"state": {f"trainee-{n}": "x" * 1000}}
+        resources = {"nbgrader": {"notebook": "m1", "score": 1, "max_score": 2, "late_penalty": 0},
+                     "metadata": {"name": "module1", "path": f"/course/feedback/t{n}/module1"}}
+        pages.append(exporter.from_notebook_node(nb, resources)[0])
+    assert all("lesson code" in page for page in pages)
+    assert not exporter._nb_metadata
+
+
 def test_an_image_without_alt_text_still_gets_nbconverts_placeholder():
     nb = _graded_notebook()
     nb.cells[0].source = '<img src="chart.png">'
