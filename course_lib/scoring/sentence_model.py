@@ -102,7 +102,7 @@ class SentenceModel:
         self._lock = threading.Lock()
         # One BLAS thread: the matrices are small (a reply is ~120 tokens), and grading runs a worker per core,
         # so BLAS's own threads only fight the other worker. Measured on 2 busy cores: 67 ms of CPU a reply
-        # with one thread, 274 ms with OpenBLAS's default two (benchmarks/written_reply_scoring.py).
+        # with one thread, 274 ms with OpenBLAS's default two (docs/performance.md).
         self._blas = ThreadpoolController()
 
     def _encode_batch(self, texts: Sequence[str]) -> np.ndarray:
