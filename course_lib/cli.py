@@ -164,7 +164,7 @@ def _collect(args: argparse.Namespace, extra: list[str]) -> int:
 
 
 def _grade(args: argparse.Namespace, extra: list[str]) -> int:
-    from .cohort.gradebook import course_settings, read_cohort
+    from .cohort.gradebook import assignment_names, course_settings
     from .grader.cohort import grade_cohort
     from .grader.shards import Shard
 
@@ -178,7 +178,7 @@ def _grade(args: argparse.Namespace, extra: list[str]) -> int:
         # Load the config first, strictly: grading without it would skip the trusted re-scoring.
         settings = course_settings(args.course_dir, extra)
         if args.all:
-            assignments = read_cohort(settings.db_url, settings.course_id).assignments
+            assignments = assignment_names(settings.db_url, settings.course_id)
     if not assignments:
         print("course grade: name an assignment (or --all)", file=sys.stderr)
         return 2
@@ -193,11 +193,11 @@ def _grade(args: argparse.Namespace, extra: list[str]) -> int:
 
 def _assignments(args: argparse.Namespace, extra: list[str]) -> list[str]:
     """The assignments named, or with --all every assignment in the gradebook."""
-    from .cohort.gradebook import course_settings, read_cohort
+    from .cohort.gradebook import assignment_names, course_settings
 
     settings = course_settings(args.course_dir, extra)  # strict: a broken config stops here
     if args.all:
-        return read_cohort(settings.db_url, settings.course_id).assignments
+        return assignment_names(settings.db_url, settings.course_id)
     return args.assignments
 
 
@@ -313,7 +313,15 @@ _COMMANDS = {
 }
 
 
+def _without_iri_parsers() -> None:
+    """Keep ``rfc3987_syntax`` out of this process: jsonschema imports it (through nbformat) only to check the
+    "iri" formats, which neither nbformat's schema nor the course's use, and it builds ~38 Lark parsers at
+    import, 1.4 s of every command measured here (jsonschema#1428). Without it jsonschema skips that check."""
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]  # None: "import fails"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _without_iri_parsers()
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
     unknown = [a for a in extra if not (a.startswith("--") and "." in a.split("=", 1)[0])]

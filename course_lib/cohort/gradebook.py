@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Cohort", "CourseSettings", "Exercise", "Trainee", "course_settings", "read_cohort"]
+__all__ = ["Cohort", "CourseSettings", "Exercise", "Trainee", "assignment_names", "course_settings", "read_cohort"]
 
 
 @dataclass(frozen=True)
@@ -121,13 +121,31 @@ def _score(grade: Any) -> float | None:  # an nbgrader.api.Grade (nbgrader is un
     return float(grade.score)
 
 
+def _in_course_order(assignments: Iterable[Any]) -> list[Any]:
+    return sorted(assignments, key=lambda a: (a.duedate is None, a.duedate or 0, a.name))
+
+
+def assignment_names(db_url: str, course_id: str) -> list[str]:
+    """The gradebook's assignments in course order (by due date, then name), without reading any grade.
+
+    What ``--all`` means; reading the whole cohort for it cost a re-run of 10,000 trainees most of its time.
+    """
+    from nbgrader.api import Gradebook
+
+    with Gradebook(db_url, course_id) as gb:
+        try:
+            return [a.name for a in _in_course_order(gb.assignments)]
+        finally:
+            gb.engine.dispose()
+
+
 def read_cohort(db_url: str, course_id: str, assignments: Iterable[str] | None = None) -> Cohort:
     """Everything the export and the report need, in one pass over the gradebook."""
     from nbgrader.api import Gradebook
 
     with Gradebook(db_url, course_id) as gb:
         try:
-            known = sorted(gb.assignments, key=lambda a: (a.duedate is None, a.duedate or 0, a.name))
+            known = _in_course_order(gb.assignments)
             wanted = list(assignments) if assignments else [a.name for a in known]
             missing = sorted(set(wanted) - {a.name for a in known})
             if missing:

@@ -38,11 +38,12 @@ from .configuration import check_configuration, check_gradebook, confinement_tex
 from .gradebook_indexes import ensure_gradebook_indexes
 from .jobs import grade_in_pool, jobs_for, stop_on_signals
 from .locking import course_lock, gradebook_lock, lock_path_for
-from .markers import course_inputs, is_marked
+from .markers import course_inputs
 from .paths import choose_paths
 from .progress_bar import ProgressBar
 from .shards import Shard
 from .summary import LOG_NAME, GradeSummary, Outcome, Task
+from .unchanged import record_index, unchanged_tasks
 from .worker import STATE, make_app
 
 __all__ = ["default_workers", "find_submissions", "grade_cohort"]
@@ -60,15 +61,24 @@ def default_workers() -> int:
 
 def find_submissions(course_root: Path | str, submitted_dir: str, assignments: Iterable[str],
                      students: Iterable[str] | None = None) -> list[Task]:
-    """Every ``<submitted>/<student>/<assignment>/`` folder (optionally only some students)."""
+    """Every ``<submitted>/<student>/<assignment>/`` folder (optionally only some students).
+
+    One ``scandir`` per trainee, not one pattern per assignment: a re-run lists every submission of the
+    cohort (110,000 for 10,000 trainees x 11) before it checks what changed.
+    """
     wanted = set(students) if students else None
-    root = Path(course_root) / submitted_dir
-    tasks = [
-        Task(assignment, folder.parent.name)
-        for assignment in assignments
-        for folder in root.glob(f"*/{assignment}")
-        if folder.is_dir() and (wanted is None or folder.parent.name in wanted)
-    ]
+    names = set(assignments)
+    tasks = []
+    try:
+        with os.scandir(Path(course_root) / submitted_dir) as found:
+            trainees = [e for e in found if wanted is None or e.name in wanted]
+    except FileNotFoundError:
+        return []
+    for trainee in trainees:
+        if not trainee.is_dir():
+            continue
+        with os.scandir(trainee.path) as entries:
+            tasks += [Task(e.name, trainee.name) for e in entries if e.name in names and e.is_dir()]
     return sorted(tasks)
 
 
@@ -134,7 +144,9 @@ def grade_cohort(
         with frozen_content(), stop_on_signals() as stopped:
             inputs = {a: _course_inputs(app, a) for a in assignments}
             STATE.update(inputs=inputs)
-            unchanged = [] if force else [t for t in tasks if _unchanged(app, t, inputs[t.assignment], feedback)]
+            index = shard.index_name if shard else ""
+            unchanged, known = ([], {}) if force else unchanged_tasks(app.coursedir, tasks, inputs, feedback,
+                                                                      workers, index)
             outcomes = [Outcome(t, "skipped") for t in unchanged]
             todo = sorted(set(tasks) - set(unchanged))
             bar = ProgressBar(len(todo), "grading ", stream=stream)
@@ -142,7 +154,10 @@ def grade_cohort(
             jobs = jobs_for(todo, paths, workers)
             _preload_reply_model(app, sorted({t.assignment for t in todo}))
             # Even one worker is a separate process: the instructor's process never runs a trainee's kernel.
-            outcomes += grade_in_pool(jobs, workers, (argv, str(log_file)), force, feedback, bar, stopped)
+            graded = grade_in_pool(jobs, workers, (argv, str(log_file)), force, feedback, bar, stopped)
+            outcomes += graded
+            record_index(app.coursedir, [o.task for o in graded if o.status != "failed"], known, todo, inputs,
+                         feedback, workers, index)
         protect_course_files(app.coursedir, app.log)  # feedback/ (and the others) may be new
     return GradeSummary(sorted(outcomes, key=lambda o: o.task), workers, time.monotonic() - started,
                         confinement=confinement_text(runner, executed), stopped=stopped[0] if stopped else None,
@@ -187,19 +202,6 @@ def _course_inputs(app: AutogradeApp, assignment: str) -> str:
     root = Path(app.coursedir.root)
     source = Path(app.coursedir.format_path(app.coursedir.source_directory, ".", assignment))
     return course_inputs([source, root / "nbgrader_config.py", *content_files()])
-
-
-def _unchanged(app: AutogradeApp, task: Task, inputs: str, feedback: bool) -> bool:
-    """Whether the submission's grades (and feedback, if asked for) are recorded for it as it is now."""
-    fmt = app.coursedir.format_path
-    submitted = Path(fmt(app.coursedir.submitted_directory, task.student, task.assignment))
-    autograded = Path(fmt(app.coursedir.autograded_directory, task.student, task.assignment))
-    if not is_marked(autograded, submitted, inputs):
-        return False
-    return not feedback or is_marked(Path(fmt(app.coursedir.feedback_directory, task.student, task.assignment)),
-                                     autograded)
-
-
 
 
 def _bulk_path(app: AutogradeApp, nbgrader_steps: bool) -> str | None:

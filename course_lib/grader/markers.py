@@ -50,7 +50,7 @@ def fingerprint(submission: Path) -> str:
     return digest.hexdigest()
 
 
-def stat_signature(folder: Path) -> list[list]:
+def stat_signature(folder: Path | str) -> list[list]:
     """``[relative path, size, mtime_ns]`` of every entry under ``folder`` (-1 for what is not a regular file).
 
     Real folders are entered, links are never followed (a link to a folder is one entry). One ``scandir``
@@ -101,7 +101,7 @@ def mark_graded(autograded: Path, submission: Path, inputs: str = "") -> None:
     os.replace(tmp, autograded / MARKER)
 
 
-def is_marked(autograded: Path, submission: Path, inputs: str | None = None) -> bool:
+def is_marked(autograded: Path | str, submission: Path | str, inputs: str | None = None) -> bool:
     """Whether ``autograded`` has a marker that matches ``submission`` as it is now (and ``inputs``, if given).
 
     Unchanged sizes and modification times count as unchanged content (the
@@ -109,7 +109,8 @@ def is_marked(autograded: Path, submission: Path, inputs: str | None = None) -> 
     content is hashed and compared.
     """
     try:
-        data = json.loads((autograded / MARKER).read_text(encoding="utf-8"))
+        with open(os.path.join(autograded, MARKER), "rb") as handle:
+            data = json.loads(handle.read())
     except (OSError, ValueError):
         return False
     if not isinstance(data, dict) or (inputs is not None and data.get("inputs") != inputs):
@@ -119,4 +120,4 @@ def is_marked(autograded: Path, submission: Path, inputs: str | None = None) -> 
             return True
     except OSError:
         return False
-    return data.get("submission") == fingerprint(submission)
+    return data.get("submission") == fingerprint(Path(submission))

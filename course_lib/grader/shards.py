@@ -41,6 +41,11 @@ class Shard:
         return zlib.crc32(student.encode("utf-8")) % self.count == self.index - 1
 
     @property
+    def index_name(self) -> str:
+        """What this shard's files are called apart from other shards' (its re-run index)."""
+        return f"shard-{self.index}-of-{self.count}"
+
+    @property
     def lock_name(self) -> str:
         return f".course-grade-shard-{self.index}-of-{self.count}.lock"
 
