@@ -179,12 +179,17 @@ def _rating(met: dict, partial: dict, against: dict, stock: bool) -> tuple[int, 
     else:
         rating = 2 if len(met) + len(partial) >= 2 else 1
     cap, reason = 6, "it also passes the problem on, blames or belittles"
-    if any(a in against for a in SEVERE):
+    offers = "apologise" in met and ("fix" in met or "fix" in partial)
+    if any(a in against for a in SEVERE if a not in PASSING_ON):
         cap = 2 if all(c in met for c in ("own-it", "fix")) else 1
+    elif any(a in against for a in PASSING_ON):
+        # The rubric's 2: part of the job handed on "while still offering something"; 1 when that is all.
+        cap = 2 if offers or all(c in met for c in ("own-it", "fix")) else 1
     elif any(a in against for a in PROMISES):
         cap, reason = 2, "it promises what nobody can deliver"
     elif any(a in against for a in MILD):
-        cap, reason = (3 if "fix" in met else 2), "a policy or an open-ended wait where the customer needs a date"
+        # The rubric's 3: a polite template whose fix is "in due course", or policy talk in a good reply.
+        cap, reason = 3, "a policy or an open-ended wait where the customer needs a date"
     return (min(rating, cap), reason if rating > cap else "what the reply does for the customer", cap)
 
 

@@ -258,3 +258,26 @@ def test_a_reply_greeting_someone_else_goes_to_the_trainer_at_nothing(exercise, 
         assert judged.rating >= 5 and (judged.review is None or "greets" not in judged.review)
     else:
         assert judged.rating == 0 and judged.review and f"greets {other}" in judged.review
+
+
+TEMPLATE = ("Dear Mrs Alvarez,\n\nThank you for contacting us. I am very sorry that your refund has still not reached "
+            "you and that your calls did not get you anywhere. I can understand how frustrating three weeks of "
+            "waiting must be. Your case has been logged and we are looking into the refund now. You will hear "
+            "from us in due course.\n\nKind regards,\nSam")
+PASSED_ON = ("Dear Mrs Alvarez,\n\nI am sorry your refund has not arrived and that your calls went nowhere. I have "
+             "passed your complaint to our payments department, who will look into the refund for you.\n\n"
+             "Regards,\nSam")
+HANDED_ON_ONLY = ("Dear Mrs Alvarez,\n\nRefunds are handled by our payments department, not by this team. "
+                  "Please call them on the number on our website and they will look at it.\n\nRegards,\nSam")
+
+
+def test_a_polite_template_with_an_open_ended_wait_is_the_rubrics_adequate_not_weak(exercise):
+    # Rubric 3: "a polite template: apology and empathy but the fix is vague ('in due course')".
+    assert judge(exercise, TEMPLATE, whole=False).rating == 3
+
+
+def test_handing_part_of_the_job_on_while_offering_something_is_weak_and_only_handing_on_is_poor(exercise):
+    # Rubric 2: "hands part of the job ... to another department while still offering something"; 1: deflects it all.
+    offered = judge(exercise, PASSED_ON, whole=False)
+    assert "passing-on" in offered.against and offered.rating == 2
+    assert judge(exercise, HANDED_ON_ONLY, whole=False).rating <= 1
