@@ -36,7 +36,7 @@ __all__ = ["Judgement", "empty_answer", "judge", "parse_answer", "score", "sente
 ESSENTIALS = ("apologise", "own-it", "fix")
 SEVERE = ("blame", "belittling", "sarcasm", "passing-on", "customer-chases", "nothing-to-do", "denial")
 PROMISES = ("over-promise",)
-MILD = ("policy", "keep-waiting")
+MILD = ("policy", "keep-waiting", "excuse")
 # The rubric reading and the whole-reply reading this far apart (points of 6): a trainer decides. Closer,
 # the grade weighs the whole reading twice as much as the rubric reading, under the rubric's cap. Both chosen
 # by leaving each writer out in turn (tests/scoring/readings_study.py; the authors' guide, "How written
@@ -189,7 +189,7 @@ def _rating(met: dict, partial: dict, against: dict, stock: bool) -> tuple[int, 
         cap, reason = 2, "it promises what nobody can deliver"
     elif any(a in against for a in MILD):
         # The rubric's 3: a polite template whose fix is "in due course", or policy talk in a good reply.
-        cap, reason = 3, "a policy or an open-ended wait where the customer needs a date"
+        cap, reason = 3, "policy talk, an excuse or an open-ended wait where the customer needs a date"
     return (min(rating, cap), reason if rating > cap else "what the reply does for the customer", cap)
 
 

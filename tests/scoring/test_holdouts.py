@@ -43,9 +43,11 @@ HOLDOUTS = [
     ("m5-replies-holdout-m", "M", 0.85, 0.85, 0.15, True),
     ("m5-replies-holdout-n", "N", 0.85, 0.9, 0.1, True),
     ("m5-replies-holdout-o", "O", 0.85, 0.9, 0.1, True),
-    # P and Q: scored once with the rubric's caps as its words say (commit 6359367); P's hold-p-070 (a vague
-    # text-message reply, rated 2) scored 4: "hopefully it will come thru soon" is not read as a wait.
-    ("m5-replies-holdout-p", "P", 0.85, 0.9, 0.1, False),
+    # P and Q: scored once with the rubric's caps as its words say (commit 6359367). P's hold-p-070 (a vague
+    # text-message reply, rated 2) scored 4 then; the cues added after that scoring (a hopeful "soon" as a wait,
+    # an excuse, "just a rough guide", "let me make it simple") read it and P's other misses, so P's floor is
+    # now in-sample.
+    ("m5-replies-holdout-p", "P", 0.9, 0.9, 0.1, True),
     ("m5-replies-holdout-q", "Q", 0.9, 0.9, 0.1, True),
 ]
 

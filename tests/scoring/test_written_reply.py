@@ -281,3 +281,29 @@ def test_handing_part_of_the_job_on_while_offering_something_is_weak_and_only_ha
     offered = judge(exercise, PASSED_ON, whole=False)
     assert "passing-on" in offered.against and offered.rating == 2
     assert judge(exercise, HANDED_ON_ONLY, whole=False).rating <= 1
+
+
+@pytest.mark.parametrize(("sentence", "act"), [
+    ("Hopefully the money will show up on your card soon.", "keep-waiting"),
+    ("It should come thru soon, so keep an eye on your account.", "keep-waiting"),
+    ("I hope you can appreciate that we have been short-staffed since the autumn.", "excuse"),
+    ("These have been very tough weeks for our team, with a new till system.", "excuse"),
+    ("The five days we mention is just a rough guide, not a promise.", "denial"),
+    ("As far as I can tell everything was done correctly on our side.", "denial"),
+    ("I know refunds can be a bit confusing for you, so let me make it simple.", "belittling"),
+])
+def test_open_ended_hopes_excuses_denials_and_talking_down_are_read(exercise, sentence, act):
+    text = (f"Dear Mrs Alvarez,\n\nI am sorry your refund has not arrived. {sentence} I will call you on Friday "
+            "to check on it.\n\nKind regards,\nSam")
+    assert act in judge(exercise, text, whole=False).against
+
+
+def test_an_excuse_in_an_otherwise_complete_reply_keeps_it_at_adequate(exercise):
+    # Rubric 3: "a good reply spoiled by one clearly unhelpful sentence (policy talk, a mild excuse)".
+    text = ("Dear Mrs Alvarez,\n\nThank you for writing, and I am so sorry: three weeks without your money and two "
+            "calls that went nowhere is not good enough. I hope you can understand that it has been a very busy "
+            "few weeks for us. I am looking after this myself from now on, and I sent your refund this morning; "
+            "it will be on your card by Thursday. I will ring you on Friday to make sure it has arrived.\n\n"
+            "Kind regards,\nSam Patel, 0161 496 0000")
+    judged = judge(exercise, text)
+    assert "excuse" in judged.against and judged.rating <= 3
