@@ -145,10 +145,9 @@ def grade_cohort(
             inputs = {a: _course_inputs(app, a) for a in assignments}
             STATE.update(inputs=inputs)
             index = shard.index_name if shard else ""
-            unchanged, known = ([], {}) if force else unchanged_tasks(app.coursedir, tasks, inputs, feedback,
-                                                                      workers, index)
-            outcomes = [Outcome(t, "skipped") for t in unchanged]
-            todo = sorted(set(tasks) - set(unchanged))
+            check = unchanged_tasks(app.coursedir, tasks, inputs, feedback, workers, index, force=force)
+            outcomes = [Outcome(t, "skipped") for t in check.unchanged]
+            todo = check.changed  # in the order of tasks: sorted
             bar = ProgressBar(len(todo), "grading ", stream=stream)
             bar.start()
             jobs = jobs_for(todo, paths, workers)
@@ -156,8 +155,7 @@ def grade_cohort(
             # Even one worker is a separate process: the instructor's process never runs a trainee's kernel.
             graded = grade_in_pool(jobs, workers, (argv, str(log_file)), force, feedback, bar, stopped)
             outcomes += graded
-            record_index(app.coursedir, [o.task for o in graded if o.status != "failed"], known, todo, inputs,
-                         feedback, workers, index)
+            record_index(app.coursedir, check, [o.task for o in graded if o.status != "failed"], inputs, feedback)
         protect_course_files(app.coursedir, app.log)  # feedback/ (and the others) may be new
     return GradeSummary(sorted(outcomes, key=lambda o: o.task), workers, time.monotonic() - started,
                         confinement=confinement_text(runner, executed), stopped=stopped[0] if stopped else None,

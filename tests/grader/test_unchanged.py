@@ -54,14 +54,14 @@ def graded(root: Path, student: str, answer: str = "listen", inputs: str = "inpu
 
 
 def check(root: Path, tasks: list[Task], feedback: bool = True, processes: int = 1) -> list[Task]:
-    return unchanged_tasks(Dirs(root), tasks, INPUTS, feedback, processes)[0]
+    return unchanged_tasks(Dirs(root), tasks, INPUTS, feedback, processes).unchanged
 
 
 def rerun(root: Path, tasks: list[Task], feedback: bool = True) -> list[Task]:
     """What a run skips, then the index it leaves (nothing is graded here: the rest stays changed)."""
-    skipped, known = unchanged_tasks(Dirs(root), tasks, INPUTS, feedback, 1)
-    record_index(Dirs(root), [], known, [t for t in tasks if t not in skipped], INPUTS, feedback, 1)
-    return skipped
+    found = unchanged_tasks(Dirs(root), tasks, INPUTS, feedback, 1)
+    record_index(Dirs(root), found, [], INPUTS, feedback)
+    return found.unchanged
 
 
 def answers_file(root: Path, student: str) -> Path:
@@ -74,6 +74,19 @@ def test_an_unchanged_cohort_is_skipped_by_the_index_without_reading_a_marker(tm
     assert (tmp_path / INDEX_DIR / "module1.json").is_file()
     monkeypatch.setattr(unchanged, "_read_marker", lambda folder: pytest.fail("read a marker"))
     assert check(tmp_path, tasks) == tasks
+
+
+def test_what_a_run_graded_goes_into_the_index_and_what_failed_leaves_it(tmp_path, monkeypatch):
+    tasks = [graded(tmp_path, name) for name in ("ann", "bob")]
+    rerun(tmp_path, tasks)
+    for student in ("ann", "bob"):
+        AnswerStore(answers_file(tmp_path, student).parent).save("m1-brainstorm", ["changed"])
+    found = unchanged_tasks(Dirs(tmp_path), tasks, INPUTS, True, 1)
+    assert found.changed == tasks
+    graded(tmp_path, "ann", answer="changed")  # the run graded ann again; bob's grading failed
+    record_index(Dirs(tmp_path), found, [tasks[0]], INPUTS, True)
+    monkeypatch.setattr(unchanged, "_read_marker", lambda folder: None)  # only the index can say "unchanged"
+    assert check(tmp_path, tasks) == [tasks[0]]
 
 
 def test_an_edited_submission_is_graded_again_even_when_the_index_knew_it(tmp_path):
@@ -136,7 +149,7 @@ def test_a_torn_or_foreign_index_changes_nothing(tmp_path, text):
 def test_a_changed_course_input_voids_the_index(tmp_path):
     tasks = [graded(tmp_path, "ann")]
     rerun(tmp_path, tasks)
-    assert unchanged_tasks(Dirs(tmp_path), tasks, {"module1": "inputs-2"}, True, 1)[0] == []
+    assert unchanged_tasks(Dirs(tmp_path), tasks, {"module1": "inputs-2"}, True, 1).unchanged == []
 
 
 def test_forked_processes_give_the_same_answer(tmp_path, monkeypatch):
