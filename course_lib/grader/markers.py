@@ -27,7 +27,8 @@ import stat
 import tempfile
 from pathlib import Path
 
-__all__ = ["MARKER", "MARKER_PREFIX", "course_inputs", "fingerprint", "is_marked", "mark_graded", "stat_signature"]
+__all__ = ["MARKER", "MARKER_PREFIX", "course_inputs", "fingerprint", "is_marked", "mark_graded", "marker_identity",
+           "matches", "read_marker", "stat_signature"]
 
 MARKER_PREFIX = ".course-graded"  # the marker and its temporary file while it is written
 MARKER = MARKER_PREFIX + ".json"
@@ -101,23 +102,42 @@ def mark_graded(autograded: Path, submission: Path, inputs: str = "") -> None:
     os.replace(tmp, autograded / MARKER)
 
 
-def is_marked(autograded: Path | str, submission: Path | str, inputs: str | None = None) -> bool:
-    """Whether ``autograded`` has a marker that matches ``submission`` as it is now (and ``inputs``, if given).
+def _identity(info: os.stat_result) -> list[int]:
+    return [info.st_ino, info.st_size, info.st_mtime_ns]
 
-    Unchanged sizes and modification times count as unchanged content (the
-    cheap check that makes a re-run of a large cohort fast); otherwise the
-    content is hashed and compared.
-    """
+
+def marker_identity(folder: Path | str) -> list[int]:
+    """The marker file's inode, size and modification time: a replaced marker gets new ones (OSError if none)."""
+    return _identity(os.lstat(os.path.join(folder, MARKER)))
+
+
+def read_marker(folder: Path | str) -> tuple[dict, list[int]] | None:
+    """The record in ``folder``'s marker and the identity of the file it was read from; None when there is no
+    readable marker."""
     try:
-        with open(os.path.join(autograded, MARKER), "rb") as handle:
-            data = json.loads(handle.read())
+        with open(os.path.join(folder, MARKER), "rb") as handle:
+            data, identity = json.loads(handle.read()), _identity(os.fstat(handle.fileno()))
     except (OSError, ValueError):
-        return False
-    if not isinstance(data, dict) or (inputs is not None and data.get("inputs") != inputs):
+        return None
+    return (data, identity) if isinstance(data, dict) else None
+
+
+def matches(record: dict, folder: Path | str) -> tuple[bool, list[list]]:
+    """Whether a marker's record matches ``folder`` as it is now, and the folder's stat signature.
+
+    Unchanged sizes and modification times count as unchanged content (the cheap check that makes a re-run
+    of a large cohort fast); otherwise the content is hashed and compared. OSError if the folder is gone.
+    """
+    signature = stat_signature(folder)
+    return record.get("files") == signature or record.get("submission") == fingerprint(Path(folder)), signature
+
+
+def is_marked(autograded: Path | str, submission: Path | str, inputs: str | None = None) -> bool:
+    """Whether ``autograded`` has a marker that matches ``submission`` as it is now (and ``inputs``, if given)."""
+    found = read_marker(autograded)
+    if found is None or (inputs is not None and found[0].get("inputs") != inputs):
         return False
     try:
-        if data.get("files") == stat_signature(submission):
-            return True
+        return matches(found[0], submission)[0]
     except OSError:
         return False
-    return data.get("submission") == fingerprint(Path(submission))

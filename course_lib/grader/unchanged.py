@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing
-import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -29,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from ..atomic import write_text_atomic
-from .markers import MARKER, fingerprint, stat_signature
+from .markers import marker_identity, matches, read_marker, stat_signature
 from .summary import Task
 
 __all__ = ["INDEX_DIR", "PARALLEL_FROM", "Check", "record_index", "unchanged_tasks"]
@@ -42,42 +41,22 @@ Entry = list  # [digest of the submission's stat signature, autograded marker's 
 _CHECK: dict[str, Any] = {}  # what the forked processes inherit (see _entries)
 
 
-def _identity(handle_or_path: Any) -> list[int]:
-    info = os.fstat(handle_or_path) if isinstance(handle_or_path, int) else os.lstat(handle_or_path)
-    return [info.st_ino, info.st_size, info.st_mtime_ns]
-
-
 def _digest(signature: list[list]) -> str:
     return hashlib.blake2b(repr(signature).encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
-
-
-def _read_marker(folder: str) -> tuple[dict, list[int]] | None:
-    try:
-        with open(os.path.join(folder, MARKER), "rb") as handle:
-            data, identity = json.loads(handle.read()), _identity(handle.fileno())
-    except (OSError, ValueError):
-        return None
-    return (data, identity) if isinstance(data, dict) else None
-
-
-def _matches(data: dict, folder: str) -> tuple[bool, list[list]]:
-    """Whether a marker's record matches ``folder`` as it is now (sizes and times, else content)."""
-    signature = stat_signature(folder)
-    return data.get("files") == signature or data.get("submission") == fingerprint(Path(folder)), signature
 
 
 def _full_check(folders: tuple[str, str, str], inputs: str, feedback: bool) -> Entry | None:
     """The markers' own answer: an index entry when the submission is unchanged, else None."""
     submitted, autograded, feedback_folder = folders
-    graded = _read_marker(autograded)
+    graded = read_marker(autograded)
     if graded is None or graded[0].get("inputs") != inputs:
         return None
     try:
-        same, signature = _matches(graded[0], submitted)
+        same, signature = matches(graded[0], submitted)
         if not same:
             return None
-        given = _read_marker(feedback_folder) if feedback else None  # unchecked feedback is not recorded
-        if feedback and (given is None or not _matches(given[0], autograded)[0]):
+        given = read_marker(feedback_folder) if feedback else None  # unchecked feedback is not recorded
+        if feedback and (given is None or not matches(given[0], autograded)[0]):
             return None
     except OSError:
         return None
@@ -88,9 +67,9 @@ def _quick_check(folders: tuple[str, str, str], known: Entry, feedback: bool) ->
     """Whether the submission's files and both markers are exactly as the index recorded them."""
     submitted, autograded, feedback_folder = folders
     try:
-        if _identity(os.path.join(autograded, MARKER)) != known[1]:
+        if marker_identity(autograded) != known[1]:
             return False
-        if feedback and (known[2] is None or _identity(os.path.join(feedback_folder, MARKER)) != known[2]):
+        if feedback and (known[2] is None or marker_identity(feedback_folder) != known[2]):
             return False
         return _digest(stat_signature(submitted)) == known[0]
     except OSError:

@@ -72,7 +72,7 @@ def test_an_unchanged_cohort_is_skipped_by_the_index_without_reading_a_marker(tm
     tasks = [graded(tmp_path, name) for name in ("ann", "bob")]
     assert rerun(tmp_path, tasks) == tasks
     assert (tmp_path / INDEX_DIR / "module1.json").is_file()
-    monkeypatch.setattr(unchanged, "_read_marker", lambda folder: pytest.fail("read a marker"))
+    monkeypatch.setattr(unchanged, "read_marker", lambda folder: pytest.fail("read a marker"))
     assert check(tmp_path, tasks) == tasks
 
 
@@ -85,7 +85,7 @@ def test_what_a_run_graded_goes_into_the_index_and_what_failed_leaves_it(tmp_pat
     assert found.changed == tasks
     graded(tmp_path, "ann", answer="changed")  # the run graded ann again; bob's grading failed
     record_index(Dirs(tmp_path), found, [tasks[0]], INPUTS, True)
-    monkeypatch.setattr(unchanged, "_read_marker", lambda folder: None)  # only the index can say "unchanged"
+    monkeypatch.setattr(unchanged, "read_marker", lambda folder: None)  # only the index can say "unchanged"
     assert check(tmp_path, tasks) == [tasks[0]]
 
 
@@ -101,7 +101,7 @@ def test_a_touched_but_identical_submission_is_still_skipped_and_the_index_catch
     rerun(tmp_path, tasks)
     os.utime(answers_file(tmp_path, "ann"), ns=(0, 0))
     assert rerun(tmp_path, tasks) == tasks  # by content, through the markers
-    monkeypatch.setattr(unchanged, "_read_marker", lambda folder: pytest.fail("read a marker"))
+    monkeypatch.setattr(unchanged, "read_marker", lambda folder: pytest.fail("read a marker"))
     assert check(tmp_path, tasks) == tasks  # the index now holds the new times
 
 
