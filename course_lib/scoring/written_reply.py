@@ -37,6 +37,8 @@ ESSENTIALS = ("apologise", "own-it", "fix")
 SEVERE = ("blame", "belittling", "sarcasm", "passing-on", "customer-chases", "nothing-to-do", "denial")
 PROMISES = ("over-promise",)
 MILD = ("policy", "keep-waiting", "excuse")
+_MILD_REASONS = {"policy": "policy talk", "keep-waiting": "an open-ended wait where the customer needs a date",
+                 "excuse": "an excuse where the customer needs it put right"}
 # The rubric reading and the whole-reply reading this far apart (points of 6): a trainer decides. Closer,
 # the grade weighs the whole reading twice as much as the rubric reading, under the rubric's cap. Both chosen
 # by leaving each writer out in turn (tests/scoring/readings_study.py; the authors' guide, "How written
@@ -179,17 +181,18 @@ def _rating(met: dict, partial: dict, against: dict, stock: bool) -> tuple[int, 
     else:
         rating = 2 if len(met) + len(partial) >= 2 else 1
     cap, reason = 6, "it also passes the problem on, blames or belittles"
-    offers = "apologise" in met and ("fix" in met or "fix" in partial)
+    owns_and_fixes = "own-it" in met and "fix" in met
     if any(a in against for a in SEVERE if a not in PASSING_ON):
-        cap = 2 if all(c in met for c in ("own-it", "fix")) else 1
+        cap = 2 if owns_and_fixes else 1
     elif any(a in against for a in PASSING_ON):
         # The rubric's 2: part of the job handed on "while still offering something"; 1 when that is all.
-        cap = 2 if offers or all(c in met for c in ("own-it", "fix")) else 1
+        offers = "apologise" in met and ("fix" in met or "fix" in partial)
+        cap = 2 if owns_and_fixes or offers else 1
     elif any(a in against for a in PROMISES):
         cap, reason = 2, "it promises what nobody can deliver"
-    elif any(a in against for a in MILD):
+    elif found := [_MILD_REASONS[a] for a in MILD if a in against]:
         # The rubric's 3: a polite template whose fix is "in due course", or policy talk in a good reply.
-        cap, reason = 3, "policy talk, an excuse or an open-ended wait where the customer needs a date"
+        cap, reason = 3, " and ".join(found)
     return (min(rating, cap), reason if rating > cap else "what the reply does for the customer", cap)
 
 

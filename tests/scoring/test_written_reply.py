@@ -307,3 +307,5 @@ def test_an_excuse_in_an_otherwise_complete_reply_keeps_it_at_adequate(exercise)
             "Kind regards,\nSam Patel, 0161 496 0000")
     judged = judge(exercise, text)
     assert "excuse" in judged.against and judged.rating <= 3
+    if judged.rating == 3:  # the verdict names what holds it back, not every mild act there is
+        assert "excuse" in judged.verdict and "policy" not in judged.verdict
