@@ -26,6 +26,20 @@ CHROMIUM_ARGS = [
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Kept sentence vectors (scoring/kept_vectors.py) go to a folder of the test run, not the user's cache."""
+    import tempfile
+
+    config._course_cache = tempfile.mkdtemp(prefix="course-cache-")  # type: ignore[attr-defined]
+    os.environ["COURSE_CACHE_DIR"] = config._course_cache  # type: ignore[attr-defined]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    folder = getattr(config, "_course_cache", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 @pytest.fixture(autouse=True)
 def _packaged_content_only(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests see the packaged content unless they set COURSE_CONTENT_PATH themselves."""

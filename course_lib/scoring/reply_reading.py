@@ -19,6 +19,7 @@ from functools import lru_cache
 import numpy as np
 
 from ..models.written_reply import Criterion, SentenceCue, WrittenReplyExercise
+from .kept_vectors import kept_encoding
 from .reply_text import Negation, any_match, compiled, cue_in, is_word_list, sentences
 from .sentence_model import model
 
@@ -51,7 +52,7 @@ def act_examples(exercise: WrittenReplyExercise) -> list[tuple[str, str]]:
 
 @lru_cache(maxsize=8)
 def _example_matrix(examples: tuple[tuple[str, str], ...]) -> tuple[np.ndarray, tuple[str, ...]]:
-    vectors = model().encode([text for _act, text in examples])
+    vectors = kept_encoding([text for _act, text in examples])
     return vectors, tuple(act for act, _text in examples)
 
 
@@ -64,7 +65,9 @@ def _similarities(exercise: WrittenReplyExercise, texts: Sequence[str]) -> tuple
 
 
 def preload(exercise: WrittenReplyExercise) -> None:
-    """Load the model and embed the exercise's examples now (before a grader forks its workers)."""
+    """Load the model and embed the exercise's examples now (before a grader forks its workers, which then
+    share the model's weights instead of each loading its own)."""
+    model()
     _similarities(exercise, [])
 
 

@@ -8,8 +8,8 @@ from functools import lru_cache
 
 from ..models.written_reply import SentenceCue, WrittenReplyExercise
 
-__all__ = ["Negation", "any_match", "compiled", "cue_in", "greeted_name", "is_word_list", "sentences", "unquoted",
-           "word_count", "words"]
+__all__ = ["Negation", "any_match", "compiled", "cue_in", "greeted_name", "in_another_alphabet", "is_word_list",
+           "sentences", "unquoted", "word_count", "words"]
 
 _WORD = re.compile(r"[\w'’-]+")
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "…": "..."})
@@ -26,6 +26,18 @@ def words(text: str) -> list[str]:
 
 def word_count(text: str) -> int:
     return len(_WORD.findall(text))
+
+
+def in_another_alphabet(text: str, at_least: int = 20) -> bool:
+    """Whether most of the text's letters (``at_least`` of them) are outside the Latin alphabet: a reply in
+    Hindi, Chinese or Russian, whose sentences and words the English checks cannot even find."""
+    letters = latin = 0
+    for c in text:
+        if c.isalpha():
+            letters += 1
+            # Basic Latin to Latin Extended-B, and Latin Extended Additional (Vietnamese).
+            latin += ord(c) < 0x250 or 0x1E00 <= ord(c) < 0x1F00
+    return letters >= at_least and latin < letters / 2
 
 
 def sentences(text: str) -> list[str]:

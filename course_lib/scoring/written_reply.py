@@ -27,7 +27,7 @@ from ..models.written_reply import MAX_CHARS_CAP, WrittenReplyExercise
 from .free_text import copied_share
 from .limits import text_at_most
 from .reply_reading import SentenceReading, read_reply
-from .reply_text import any_match, function_word_share, greeted_name, sentences, word_count, words
+from .reply_text import any_match, function_word_share, greeted_name, in_another_alphabet, sentences, word_count, words
 from .result import Result
 from .whole_reply import whole_rating
 
@@ -37,6 +37,7 @@ ESSENTIALS = ("apologise", "own-it", "fix")
 SEVERE = ("blame", "belittling", "sarcasm", "passing-on", "customer-chases", "nothing-to-do", "denial")
 PROMISES = ("over-promise",)
 MILD = ("policy", "keep-waiting", "excuse")
+_NOT_ENGLISH = "it is not in English, which the scorer cannot judge"
 _MILD_REASONS = {"policy": "policy talk", "keep-waiting": "an open-ended wait where the customer needs a date",
                  "excuse": "an excuse where the customer needs it put right"}
 # The rubric reading and the whole-reply reading this far apart (points of 6): a trainer decides. Closer,
@@ -211,6 +212,8 @@ def judge(exercise: WrittenReplyExercise, text: str, *, whole: bool = True) -> J
         points = round(exercise.max_points * rating / 6, 2)
         return Judgement(rating, points, met or {}, partial or {}, against or {}, verdict, review, met is not None)
 
+    if in_another_alphabet(text):
+        return result(0, "not in English", review=_NOT_ENGLISH)
     if total < 8:
         return result(0, "too short to be a reply")
     bullets = len(_BULLET.findall(text))
@@ -220,7 +223,7 @@ def judge(exercise: WrittenReplyExercise, text: str, *, whole: bool = True) -> J
     share = function_word_share(exercise, text)
     punctuated = sum(t.endswith((".", "!", "?")) for t in sentences(text))
     if share < 0.2 and punctuated >= 3:
-        return result(0, "not in English", review="it is not in English, which the scorer cannot judge")
+        return result(0, "not in English", review=_NOT_ENGLISH)
     found = [w.casefold() for w in words(text)]
     repetitive = len(set(found)) < 0.6 * len(found)  # real sentences seldom repeat two words in five
     if share < 0.2 or (not _PUNCTUATION.search(text) and (share < 0.45 or repetitive)):

@@ -49,6 +49,12 @@ HOLDOUTS = [
     # now in-sample.
     ("m5-replies-holdout-p", "P", 0.9, 0.9, 0.1, True),
     ("m5-replies-holdout-q", "Q", 0.9, 0.9, 0.1, True),
+    # R and S: scored once, together, with the scorer of commit 2c08cf6. R's hold-r-011 (a second refund, a free
+    # kettle and a voucher, rated 2) scored 5 then; the over-promise cues for refunding or paying back "a second
+    # time" added after read it, so R's floor is in-sample. Its Hindi reply, read as a run of words then, goes to
+    # the trainer since (the other-alphabet check), which puts R one reply over 15%.
+    ("m5-replies-holdout-r", "R", 0.9, 0.9, 0.16, True),
+    ("m5-replies-holdout-s", "S", 0.9, 0.9, 0.12, True),
 ]
 
 

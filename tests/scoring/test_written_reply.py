@@ -91,7 +91,8 @@ KEYWORDS = ["sorry", "refund", "apologise", "understand", "frustration", "follow
 HURTS = ["You should have kept your receipt.", "Please calm down.", "It is only a kettle.",
          "Refunds are handled by our accounts department, so please contact them.",
          "You will need to take it up with your bank.", "I guarantee this will never happen to anyone again.",
-         "I am sure the shop down the road will be delighted to have you."]
+         "I am sure the shop down the road will be delighted to have you.",
+         "As well as your refund, I am paying the full price back to you a second time."]
 
 
 @settings(max_examples=30, deadline=None)
@@ -169,6 +170,13 @@ def test_a_negated_cue_does_not_count(exercise):
         ("Estimada señora Alvarez: Lamento mucho el retraso con su reembolso. Hoy mismo he enviado el dinero a su "
          "tarjeta y llegará el jueves. Yo me encargo personalmente de su caso. La llamaré el viernes.",
          "not in English"),
+        # Other alphabets: the words and sentences of the English checks are not even found in them.
+        ("प्रिय कारमेन जी, देरी के लिए मुझे सच में खेद है। आपका पैसा आज ही आपके कार्ड पर भेज दिया गया है और शुक्रवार तक "
+         "पहुँच जाएगा। अब से आपका मामला मैं खुद देखूँगी और शुक्रवार को फ़ोन करूँगी।", "not in English"),
+        ("卡门女士您好，退款拖了三周，非常抱歉。我今天已经把钱退回您的卡上，周五前到账。从现在起由我负责，周五我会给您打电话确认。",
+         "not in English"),
+        ("Уважаемая Кармен, простите нас за долгое ожидание. Я сегодня вернула деньги на вашу карту, они придут к "
+         "пятнице. Теперь вашим делом занимаюсь я, и в пятницу я вам позвоню.", "not in English"),
         ("- say sorry for the delay\n- refund today by Friday\n- my direct number 0161 496 0123\n"
          "- call back on Friday\n- thank her for her patience", "mostly a list"),
         ("I am sorry. I have refunded you today and will call on Friday.", "too short to judge"),
@@ -309,3 +317,10 @@ def test_an_excuse_in_an_otherwise_complete_reply_keeps_it_at_adequate(exercise)
     assert "excuse" in judged.against and judged.rating <= 3
     if judged.rating == 3:  # the verdict names what holds it back, not every mild act there is
         assert "excuse" in judged.verdict and "policy" not in judged.verdict
+
+
+def test_a_name_or_a_word_in_another_alphabet_does_not_make_an_english_reply_foreign(exercise):
+    reply = ("Dear Ms Alvarez (Кармен), thank you for your patience and I am sorry the refund has taken three weeks. "
+             "I have sent it to your card today and it will arrive by Friday. From now on you deal with me, "
+             "Nadia 娜迪亚, and I will call you on Friday to check it is there.")
+    assert judge(exercise, reply).review is None
