@@ -14,6 +14,7 @@ Both templates use the filters of ``course_lib.safe_html``; see
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections.abc import Callable, Iterator
 from functools import lru_cache
@@ -26,14 +27,14 @@ from nbconvert.exporters import HTMLExporter
 from nbconvert.exporters.templateexporter import TemplateExporter
 from nbconvert.filters import Highlight2HTML, clean_html
 from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
-from nbconvert.preprocessors import Preprocessor
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor, Preprocessor
 from nbformat import NotebookNode
 from nbgrader import utils
 from nbgrader.preprocessors import GetGrades
 from pygments.formatters import HtmlFormatter
 from traitlets import Bool, List, Unicode, default
 
-from .render_cache import kept_renderings
+from .render_cache import KEPT_RENDERINGS, LONGEST_KEPT, kept_renderings
 from .safe_html import clean_answer_html, clean_lesson_html
 
 __all__ = [
@@ -202,8 +203,16 @@ class CourseFeedbackExporter(HTMLExporter):
         help="Name shown above each feedback page, e.g. the organisation running the course.",
     ).tag(config=True)
 
+    keep_cell_renderings = Bool(
+        True,
+        help="Keep each distinct cell's HTML (with the page settings it depends on) for the exporter's life: a "
+             "cohort's pages repeat the same lesson cells. Off: every cell is rendered afresh.",
+    ).tag(config=True)
+
     def default_filters(self) -> Iterator[tuple[str, Callable[..., Any]]]:
         yield from super().default_filters()
+        yield ("kept_cell_html", self.kept_cell_html)
+        yield ("keep_cell_html", self.keep_cell_html)
         yield ("clean_html", _clean_html)  # nbconvert's, on every code cell's highlighted input: kept
         yield ("clean_lesson_html", clean_lesson_html)
         yield ("clean_answer_html", clean_answer_html)
@@ -214,6 +223,46 @@ class CourseFeedbackExporter(HTMLExporter):
         super().__init__(*args, **kwargs)
         self._markdown = kept_renderings(self._render_markdown)
         self._highlighters: dict[str | None, _CachedHighlight] = {}
+        self._cells: dict[tuple[str, str], str] = {}
+        self._page: tuple[Any, str] | None = None
+        self._last: tuple[Any, tuple[str, str] | None] = (None, None)
+
+    # -- kept cell HTML (the template's any_cell block) ------------------------------------------------
+    # What a cell's HTML depends on besides the cell: the notebook's metadata (code language, widget state)
+    # and these page settings, read by nbconvert's and this template's cell blocks.
+    _CELL_SETTINGS = ("global_content_filter", "should_sanitize_html", "should_not_encode_svg", "raw_mimetypes",
+                      "output_mimetype")
+
+    def _cell_key(self, context: Any, cell: Any) -> tuple[str, str] | None:
+        if not self.keep_cell_renderings:
+            return None
+        resources, nb = context.get("resources", {}), context.get("nb")
+        page = self._page
+        if page is None or page[0] is not resources:  # once per page (the object is held: its id is not reused)
+            settings = [resources.get(name) for name in self._CELL_SETTINGS]
+            metadata = nb.metadata if nb is not None else None
+            # The notebook's folder matters only to embedded images (markdown2html); it differs for every trainee.
+            path = resources.get("metadata", {}).get("path") if self.embed_images else None
+            page = self._page = (resources, json.dumps([metadata, settings, path], sort_keys=True, default=repr))
+        text = json.dumps(cell, sort_keys=True, default=repr)
+        return (page[1], text) if len(text) <= LONGEST_KEPT else None
+
+    @pass_context
+    def kept_cell_html(self, context: Any, cell: Any) -> str | None:
+        """The HTML this exporter rendered for the same cell on a page with the same settings, or None."""
+        self._last = (cell, self._cell_key(context, cell))
+        key = self._last[1]
+        return self._cells.get(key) if key is not None else None
+
+    @pass_context
+    def keep_cell_html(self, context: Any, cell: Any, rendered: str) -> str:
+        """``rendered`` (the cell's HTML, just made), kept for the next page with the same cell."""
+        key = self._last[1] if self._last[0] is cell else self._cell_key(context, cell)
+        if key is not None:
+            if len(self._cells) >= KEPT_RENDERINGS:
+                self._cells.clear()  # bounded: a cohort's distinct cells are refilled at once
+            self._cells[key] = str(rendered)
+        return str(rendered)
 
     def _render_markdown(self, source: str, path: str) -> str:
         return str(HTMLExporter.markdown2html(self, {"resources": {"metadata": {"path": path}}}, source))
@@ -238,11 +287,23 @@ class CourseFeedbackExporter(HTMLExporter):
         self.register_filter("highlight_code", self.filters.get("highlight_code", self._highlighters[lexer]))
         self.register_filter("filter_data_type", WidgetsDataTypeFilter(
             notebook_metadata=self._nb_metadata, parent=self, resources=resources))
-        page, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+        try:
+            page, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+        finally:
+            self._page, self._last = None, (None, None)  # nothing of the page is held after it
         # nbconvert keeps every exported notebook's metadata by path (for the widget filter of the page being
         # rendered): a grading worker's exporter renders tens of thousands of pages, so drop it once rendered.
         self._nb_metadata.clear()
         return (_with_alt_text(page) if "<img" in page else page), resources
+
+    def _init_preprocessors(self) -> None:
+        super()._init_preprocessors()
+        # The classic template's conf.json adds a step that builds Pygments' style sheet into
+        # resources.inlining on every page; this template's header never shows it (its own code colours are
+        # course_highlight_css), so the step is switched off here rather than run for nothing.
+        for step in self._preprocessors:
+            if type(step) is CSSHTMLHeaderPreprocessor and self.template_file == "course_feedback.html.j2":
+                step.enabled = False
 
     def _init_resources(self, resources: dict | None) -> dict:
         resources = super()._init_resources(resources)

@@ -65,6 +65,8 @@ class TrustedWidgetScores(NbGraderPreprocessor):
         help="First line of the feedback written into each re-scored cell.",
     ).tag(config=True)
 
+    _coursedir: CourseDirectory | None = None
+
     def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
         notebook_dir = Path(resources.get("metadata", {}).get("path") or ".")
         submission = self._submission_dir(resources)
@@ -116,7 +118,9 @@ class TrustedWidgetScores(NbGraderPreprocessor):
         student, assignment = info.get("student"), info.get("assignment")
         if not student or not assignment:
             return None
-        coursedir = CourseDirectory(config=self.config)
+        if self._coursedir is None:  # built once: a grading worker re-scores thousands of notebooks
+            self._coursedir = CourseDirectory(config=self.config)
+        coursedir = self._coursedir
         return Path(coursedir.format_path(coursedir.submitted_directory, student, assignment))
 
     def _link_in(self, submission: Path, exercise_id: str) -> str | None:

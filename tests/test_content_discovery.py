@@ -85,6 +85,9 @@ def test_pinned_content_is_walked_once_and_only_for_its_own_path(tmp_path, monke
     content_variant(frozen / "module1", "m1-brainstorm.yaml", lambda data: data.update(title="Frozen brainstorm"))
     monkeypatch.setenv("COURSE_CONTENT_PATH", str(frozen))
     with pinned_content():
+        before = exercise_ids()
+        (frozen / "m1-added-mid-run.yaml").write_text("type: brainstorm\n", encoding="utf-8")
+        assert exercise_ids() == before  # which files are exercises is decided once for the block
         content_variant(frozen, "m1-reaction.yaml", lambda data: data.update(title="Added mid-run"))
         assert load_exercise("m1-reaction").title != "Added mid-run"  # the pinned list: the packaged file
         assert load_exercise("m1-brainstorm").title == "Frozen brainstorm"
@@ -93,6 +96,7 @@ def test_pinned_content_is_walked_once_and_only_for_its_own_path(tmp_path, monke
         assert load_exercise("m1-brainstorm").title == "Edited elsewhere"
         monkeypatch.setenv("COURSE_CONTENT_PATH", str(frozen))
     assert load_exercise("m1-reaction").title == "Added mid-run"  # the block is over: walked again
+    assert "m1-added-mid-run" in exercise_ids()
 
 
 def autograde_config(course: Path, content: Path) -> subprocess.CompletedProcess:

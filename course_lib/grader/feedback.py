@@ -79,6 +79,8 @@ def feedback_batch(tasks: Sequence[Task]) -> list[Outcome]:
     batch: BatchGrader = STATE["batch"]
     outcomes = []
     try:
+        batch.start()
+        batch.read_feedback_rows([(task.assignment, task.student) for task in tasks])
         for task in tasks:
             started = time.monotonic()
             outcome = Outcome(task, "graded")

@@ -53,16 +53,17 @@ from nbgrader import utils
 from nbgrader.api import Gradebook
 from nbgrader.converters import Autograde, GenerateFeedback
 from nbgrader.converters.base import BaseConverter
-from nbgrader.preprocessors import SaveAutoGrades
+from nbgrader.preprocessors import CheckCellMetadata, OverwriteKernelspec, SaveAutoGrades
 from traitlets.utils.importstring import import_item
 
+from .kept_steps import KeptCheckCellMetadata, KeptKernelspec
 from .locking import gradebook_lock
 from .markers import MARKER_PREFIX, is_marked, mark_graded
 from .nbgrader_adapter import deferred_commits, regular_files_only, shared_gradebook
 from .notes import submission_notes
 from .paths import without_execution
 from .restore_cells import RestoreCheckCells
-from .submission_reads import SubmissionReads
+from .submission_reads import BatchReads
 
 __all__ = ["BatchGrader", "Prepared", "SubmissionProblem", "one_line"]
 
@@ -91,6 +92,12 @@ def _instances(steps: Sequence, parent: Any) -> list:
         step = import_item(step) if isinstance(step, str) else step
         made.append(step(parent=parent) if isinstance(step, type) else step)
     return made
+
+
+def _kept(steps: list, parent: Any) -> list:
+    """nbgrader's own steps (not a configured subclass) replaced by the same steps keeping what they look up."""
+    kept = {OverwriteKernelspec: KeptKernelspec, CheckCellMetadata: KeptCheckCellMetadata}
+    return [kept[type(step)](parent=parent) if type(step) in kept else step for step in steps]
 
 
 def _run(steps: list, nb: Any, resources: ResourcesDict) -> tuple[Any, ResourcesDict]:
@@ -127,10 +134,11 @@ class BatchGrader:
     def __init__(self, app: Any, lock: Path, log: logging.Logger) -> None:
         self.app, self.lock, self.log = app, lock, log
         self.coursedir = app.coursedir
+        self.feedback_reads: BatchReads | None = None
         self.grader = Autograde(coursedir=self.coursedir, parent=app)
         self.grader.writer = FilesWriter(parent=self.grader, config=self.grader.config)
-        self.sanitize = _instances(self.grader.sanitize_preprocessors, self.grader)
-        steps = _instances(without_execution(self.grader.autograde_preprocessors), self.grader)
+        self.sanitize = _kept(_instances(self.grader.sanitize_preprocessors, self.grader), self.grader)
+        steps = _kept(_instances(without_execution(self.grader.autograde_preprocessors), self.grader), self.grader)
         split = next((i for i, step in enumerate(steps) if isinstance(step, SaveAutoGrades)), len(steps))
         self.before_save, self.from_save = steps[:split], steps[split:]
         self.feedback = GenerateFeedback(coursedir=self.coursedir, parent=app)
@@ -154,9 +162,21 @@ class BatchGrader:
     # -- phase 1 ---------------------------------------------------------------------------------
     def start(self) -> None:
         """A new batch: steps that keep gradebook reads for a batch start afresh."""
+        self.feedback_reads = None
         for step in self.sanitize:
-            if isinstance(step, RestoreCheckCells):
+            if isinstance(step, (RestoreCheckCells, KeptKernelspec)):
                 step.start_batch()
+
+    def read_feedback_rows(self, submissions: Sequence[tuple[str, str]]) -> None:
+        """The grades and comments the feedback pages of ``submissions`` (assignment, student) show, read for
+        all of them at once once their rows are saved; until the next batch starts, their pages use them."""
+        try:
+            self.feedback_reads = BatchReads(self.gradebook, submissions)
+        except Exception:  # noqa: BLE001 - each page then reads its own rows, and says if that fails
+            self.log.warning("Could not read the batch's grades at once: each feedback page reads its own",
+                             exc_info=True)
+            self.feedback_reads = None
+        self.gradebook.db.rollback()  # only read
 
     def prepare(self, assignment: str, student: str) -> Prepared:
         fmt = self.coursedir.format_path
@@ -309,7 +329,9 @@ class BatchGrader:
             resources = _resources(self.feedback, dest / f"{name}.ipynb")
             # A notebook nbgrader wrote (validated as it was written): parsed again, not validated again.
             graded = _OwnedNotebook(nbformat.v4.reads(text))
-            with shared_gradebook(SubmissionReads(self.gradebook, name, assignment, student)):
+            reads = (self.feedback_reads or BatchReads(self.gradebook, [(assignment, student)])).reads(
+                name, assignment, student)
+            with shared_gradebook(reads):
                 html, resources = self.feedback.exporter.from_notebook_node(graded, resources)
             self.feedback.write_single_notebook(html, resources)
         self.gradebook.db.rollback()  # GetGrades only reads

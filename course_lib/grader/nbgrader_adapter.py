@@ -138,13 +138,24 @@ class _OnceCheckedJsonschema:
     def __init__(self) -> None:
         self._validators: dict[str, Any] = {}
         self._valid: set[tuple[str, str]] = set()
+        # A schema object's canonical JSON, by identity (the object is held, so its id is not reused): a kept
+        # validator (kept_steps.py) passes the same schema for every cell, and dumping it was most of a check.
+        self._schema_json: dict[int, tuple[Any, str]] = {}
+
+    def _canonical(self, schema: Any) -> str:
+        known = self._schema_json.get(id(schema))
+        if known is None or known[0] is not schema:
+            if len(self._schema_json) >= 64:
+                self._schema_json.clear()
+            known = self._schema_json[id(schema)] = (schema, json.dumps(schema, sort_keys=True))
+        return known[1]
 
     def validate(self, instance: Any, schema: Any, *args: Any, **kwargs: Any) -> None:
         if args or kwargs:
             jsonschema.validate(instance, schema, *args, **kwargs)
             return
         try:
-            key = (json.dumps(schema, sort_keys=True), json.dumps(instance, sort_keys=True))
+            key = (self._canonical(schema), json.dumps(instance, sort_keys=True))
         except (TypeError, ValueError):  # not JSON: let jsonschema say what is wrong
             jsonschema.validate(instance, schema)
             return

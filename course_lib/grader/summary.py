@@ -6,6 +6,7 @@ Plain data, no nbgrader: the parent prints it, the workers return ``Outcome`` s.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .notes import TO_MARK
 from .paths import GradingPath
@@ -19,9 +20,8 @@ class GradingRefused(ValueError):
     """Grading with this configuration could let a trainee change grades; the message says why."""
 
 
-@dataclass(frozen=True, order=True)
-class Task:
-    """One trainee's submission of one assignment."""
+class Task(NamedTuple):
+    """One trainee's submission of one assignment (a tuple: a cohort's 110,000 sort and hash at C speed)."""
 
     assignment: str
     student: str

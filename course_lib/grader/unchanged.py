@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from ..atomic import write_text_atomic
 from .markers import marker_identity, matches, read_marker, stat_signature
@@ -37,12 +37,19 @@ INDEX_DIR = ".course-grade-index"
 # Below this many submissions one process checks them all: starting processes would cost more.
 PARALLEL_FROM = 4000
 
-Entry = list  # [digest of the submission's stat signature, autograded marker's identity, feedback marker's]
+# "<digest of the submission's stat signature> <autograded marker's identity> <feedback marker's, or ->",
+# an identity written "inode:size:mtime_ns". One string a submission: 110,000 of them load in a tenth of
+# the time nested lists took.
+Entry = str
 _CHECK: dict[str, Any] = {}  # what the forked processes inherit (see _entries)
 
 
 def _digest(signature: list[list]) -> str:
     return hashlib.blake2b(repr(signature).encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+
+
+def _identity_text(identity: list[int] | None) -> str:
+    return "-" if identity is None else ":".join(map(str, identity))
 
 
 def _full_check(folders: tuple[str, str, str], inputs: str, feedback: bool) -> Entry | None:
@@ -60,29 +67,35 @@ def _full_check(folders: tuple[str, str, str], inputs: str, feedback: bool) -> E
             return None
     except OSError:
         return None
-    return [_digest(signature), graded[1], given[1] if given else None]
+    return f"{_digest(signature)} {_identity_text(graded[1])} {_identity_text(given[1] if given else None)}"
 
 
 def _quick_check(folders: tuple[str, str, str], known: Entry, feedback: bool) -> bool:
     """Whether the submission's files and both markers are exactly as the index recorded them."""
     submitted, autograded, feedback_folder = folders
+    parts = known.split(" ") if isinstance(known, str) else []  # anything else: a foreign index
+    if len(parts) != 3:
+        return False
+    digest, graded, given = parts
     try:
-        if marker_identity(autograded) != known[1]:
+        if _identity_text(marker_identity(autograded)) != graded:
             return False
-        if feedback and (known[2] is None or marker_identity(feedback_folder) != known[2]):
+        if feedback and (given == "-" or _identity_text(marker_identity(feedback_folder)) != given):
             return False
-        return _digest(stat_signature(submitted)) == known[0]
+        return _digest(stat_signature(submitted)) == digest
     except OSError:
         return False
 
 
-def _check_slice(start: int, stop: int) -> list[Entry | None]:
+def _check_slice(start: int, stop: int) -> list[Entry | bool | None]:
+    """Per task: True when it is as its index entry says (the parent has that entry: only a bool crosses back
+    from a forked checker), else the markers' own answer."""
     folders, inputs, known, feedback = _CHECK["folders"], _CHECK["inputs"], _CHECK["known"], _CHECK["feedback"]
-    found: list[Entry | None] = []
+    found: list[Entry | bool | None] = []
     for i in range(start, stop):
         entry = known[i]
         if entry is not None and _quick_check(folders[i], entry, feedback):
-            found.append(entry)
+            found.append(True)
         else:
             found.append(_full_check(folders[i], inputs[i], feedback))
     return found
@@ -106,13 +119,18 @@ def _entries(coursedir: Any, tasks: Sequence[Task], inputs: dict[str, str], feed
                   feedback=feedback)
     try:
         if processes < 2 or len(tasks) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
-            return _check_slice(0, len(tasks))
-        step = -(-len(tasks) // (processes * 4))  # a few slices each: one slow slice does not hold all up
-        with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
-            parts = [pool.submit(_check_slice, i, min(i + step, len(tasks))) for i in range(0, len(tasks), step)]
-            return [entry for part in parts for entry in part.result()]
+            answers = _check_slice(0, len(tasks))
+        else:
+            step = -(-len(tasks) // (processes * 4))  # a few slices each: one slow slice does not hold all up
+            with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork")) as pool:
+                parts = [pool.submit(_check_slice, i, min(i + step, len(tasks)))
+                         for i in range(0, len(tasks), step)]
+                answers = [answer for part in parts for answer in part.result()]
     finally:
         _CHECK.clear()
+    # True: as the index says (its entry); otherwise the markers' answer, an entry or None (never False).
+    return [entry if answer is True else cast("Entry | None", answer)
+            for entry, answer in zip(known, answers, strict=True)]
 
 
 def _index_path(root: Path, assignment: str, shard: str) -> Path:

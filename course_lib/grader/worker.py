@@ -82,6 +82,8 @@ def grade_batch(tasks: Sequence[Task], force: bool, feedback: bool) -> list[Outc
             batch.start()
             items = [batch.prepare(task.assignment, task.student) for task in tasks]
             batch.record(items)
+            if feedback:
+                batch.read_feedback_rows([(item.assignment, item.student) for item in items if item.error is None])
             for item in items:
                 batch.finish(item, inputs.get(item.assignment, ""), feedback, timeout)
         outcomes = []

@@ -159,14 +159,19 @@ def pinned_content() -> Iterator[None]:
         yield
     finally:
         _PINNED.pop(key, None)
+        _exercise_ids_among.cache_clear()
+
+
+def _pinned_files() -> tuple[Path, ...] | None:
+    """The content files pinned for the content path in force (see pinned_content), or None."""
+    return _PINNED.get(tuple(str(folder) for folder in content_dirs())) if _PINNED else None
 
 
 def content_files() -> list[Path]:
     """Every content file in use: the first one of each name along the content path."""
-    if _PINNED:
-        pinned = _PINNED.get(tuple(str(folder) for folder in content_dirs()))
-        if pinned is not None:
-            return list(pinned)
+    pinned = _pinned_files()
+    if pinned is not None:
+        return list(pinned)
     chosen: dict[str, Path] = {}
     for folder in content_dirs():
         for path in _content_files_in(folder):
@@ -189,7 +194,15 @@ def exercise_ids() -> list[str]:
 
     A content file that cannot be read as UTF-8 YAML raises ContentError naming it.
     """
+    pinned = _pinned_files()
+    if pinned is not None:  # nobody changes pinned content: which files are exercises is decided once
+        return list(_exercise_ids_among(pinned))
     return [path.stem for path in content_files() if _is_exercise(str(path), path.stat().st_mtime_ns)]
+
+
+@lru_cache(maxsize=8)
+def _exercise_ids_among(files: tuple[Path, ...]) -> tuple[str, ...]:
+    return tuple(path.stem for path in files if _is_exercise(str(path), path.stat().st_mtime_ns))
 
 
 @lru_cache(maxsize=256)

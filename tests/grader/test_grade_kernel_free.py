@@ -25,7 +25,7 @@ from nbgrader.api import Gradebook, MissingEntry
 
 from course_lib.grader.gradebook_indexes import GRADEBOOK_INDEXES
 from course_lib.grader.markers import fingerprint
-from course_lib.grader.submission_reads import SubmissionReads
+from course_lib.grader.submission_reads import BatchReads
 from course_lib.models import PACKAGED_CONTENT
 
 from ..nbgrader.course import cell_by_id, make_course, nbgrader, submit, submit_synthetic
@@ -254,32 +254,74 @@ def test_the_fixture_with_ordinary_test_code_is_executed(courses):
 
 
 def test_feedback_reads_the_grades_and_comments_the_gradebook_holds(courses, tmp_path):
-    """The kernel-free feedback step reads a submission's rows at once (SubmissionReads): same rows, same errors."""
+    """The kernel-free feedback step reads a batch's rows at once (BatchReads): same values, same errors."""
     db = tmp_path / "gradebook.db"
     shutil.copy(courses["free"] / "gradebook.db", db)
+    grade_fields = ("score", "max_score", "auto_score", "manual_score", "extra_credit", "needs_manual_grade")
     with Gradebook(f"sqlite:///{db}", "customer-service") as gb:
         comment = gb.find_comment("m2-reflection", ASSIGNMENT, ASSIGNMENT, "good")
         comment.manual_comment = "Clear <b>and</b> kind."
         grade = gb.find_grade("m2-reflection", ASSIGNMENT, ASSIGNMENT, "good")
         grade.manual_score = 1.5
         gb.db.commit()
+        batch = BatchReads(gb, [(ASSIGNMENT, student) for student in STUDENTS])
+        gb.db.rollback()  # what was read stays read: nothing is asked of the gradebook again
         for student in STUDENTS:
-            reads = SubmissionReads(gb, ASSIGNMENT, ASSIGNMENT, student)
+            reads = batch.reads(ASSIGNMENT, ASSIGNMENT, student)
             for cell in (*CHECKS, "m2-reflection"):
-                assert reads.find_grade(cell, ASSIGNMENT, ASSIGNMENT, student) is \
-                    gb.find_grade(cell, ASSIGNMENT, ASSIGNMENT, student)
+                ours, theirs = (lookup.find_grade(cell, ASSIGNMENT, ASSIGNMENT, student) for lookup in (reads, gb))
+                assert [getattr(ours, f) for f in grade_fields] == [getattr(theirs, f) for f in grade_fields]
             assert reads.find_comment("m2-reflection", ASSIGNMENT, ASSIGNMENT, student).comment == \
                 gb.find_comment("m2-reflection", ASSIGNMENT, ASSIGNMENT, student).comment
+            ours, theirs = (lookup.find_submission_notebook(ASSIGNMENT, ASSIGNMENT, student) for lookup in (reads, gb))
+            assert (ours.score, ours.max_score, ours.late_submission_penalty) == \
+                (theirs.score, theirs.max_score, theirs.late_submission_penalty)
             for lookup in (reads, gb):
                 with pytest.raises(MissingEntry):
                     lookup.find_grade("no-such-cell", ASSIGNMENT, ASSIGNMENT, student)
                 with pytest.raises(MissingEntry):
                     lookup.find_comment(CHECKS[0], ASSIGNMENT, ASSIGNMENT, student)  # a check cell has none
-        reads = SubmissionReads(gb, ASSIGNMENT, ASSIGNMENT, "good")
+        reads = batch.reads(ASSIGNMENT, ASSIGNMENT, "good")
         assert reads.find_comment("m2-reflection", ASSIGNMENT, ASSIGNMENT, "good").comment == "Clear <b>and</b> kind."
         assert reads.find_grade("m2-reflection", ASSIGNMENT, ASSIGNMENT, "good").score == 1.5
         assert reads.find_grade(CHECKS[0], ASSIGNMENT, ASSIGNMENT, "poor") is \
             gb.find_grade(CHECKS[0], ASSIGNMENT, ASSIGNMENT, "poor")  # another trainee: asked of the gradebook
+        with pytest.raises(MissingEntry):  # a trainee the batch holds no notebook of
+            BatchReads(gb, [(ASSIGNMENT, "nobody")]).reads(ASSIGNMENT, ASSIGNMENT, "nobody") \
+                .find_submission_notebook(ASSIGNMENT, ASSIGNMENT, "nobody")
+
+
+def test_feedback_pages_are_written_when_a_batch_s_rows_cannot_be_read_at_once(courses, tmp_path, monkeypatch):
+    """If reading a whole batch's grades fails, each page reads its own: the same pages, nothing lost."""
+    import io
+    import warnings
+
+    from nbformat.warnings import MissingIDFieldWarning
+
+    import course_lib.grader.kernel_free as kernel_free
+    from course_lib.grader.cohort import grade_cohort
+
+    course = tmp_path / "course"
+    shutil.copytree(courses["free"], course, symlinks=True)
+
+    class BatchReadsFailing(BatchReads):
+        def __init__(self, gradebook, submissions):
+            submissions = list(submissions)
+            if len(submissions) > 1:
+                raise RuntimeError("the gradebook is busy")
+            super().__init__(gradebook, submissions)
+
+    monkeypatch.setattr(kernel_free, "BatchReads", BatchReadsFailing)  # the forked workers inherit it
+    monkeypatch.chdir(course)
+    for name, value in courses["env"].items():
+        monkeypatch.setenv(name, value)
+    with warnings.catch_warnings():  # as `course grade` runs: nbformat's notice about old notebooks is no error
+        warnings.simplefilter("ignore", MissingIDFieldWarning)
+        summary = grade_cohort(course, [ASSIGNMENT], force=True, stream=io.StringIO())
+    assert not [o for o in summary.outcomes if o.status == "failed" and o.task.student in STUDENTS]
+    for student in STUDENTS:
+        assert feedback_text(course, student) == feedback_text(courses["free"], student), student
+    assert "Could not read the batch's grades at once" in (course / "course-grade.log").read_text()
 
 
 def test_course_feedback_after_hand_grading_writes_what_nbgrader_writes(courses, tmp_path):

@@ -6,6 +6,8 @@ import copy
 
 import nbformat
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from nbconvert.exporters import HTMLExporter
 from nbgrader.nbgraderformat import ValidationError
 from nbgrader.preprocessors import CheckCellMetadata
@@ -99,3 +101,44 @@ def test_a_kept_answer_is_still_escaped_each_time_it_is_shown():
     answer = "<script>alert(1)</script> **fine**"
     assert clean_answer_html(answer) == clean_answer_html(answer)
     assert "<script>" not in clean_answer_html(answer)
+
+
+def _variant(nb: nbformat.NotebookNode, choice: tuple[int, int, bool, bool, str]) -> nbformat.NotebookNode:
+    """A page of a cohort: the same lesson, this trainee's score, output, comment and notebook settings."""
+    score, order, widget, other_language, output = choice
+    nb = copy.deepcopy(nb)
+    for number, cell in enumerate(nb.cells):
+        cell.id = f"cell-{number}"  # as in a release: every trainee's copy has the same cell ids
+    graded = nb.cells[2]
+    graded.metadata["nbgrader"]["score"] = score
+    graded.outputs = [nbformat.v4.new_output("stream", name="stdout", text=output)]
+    nb.cells[1].source = "total <- sum(1:3)  # kept"
+    nb.cells[1].outputs = [nbformat.v4.new_output("display_data", data={
+        "application/vnd.jupyter.widget-view+json": {"model_id": "m", "version_major": 2, "version_minor": 0},
+        "text/plain": "A widget"})]
+    if order:
+        nb.cells = [nb.cells[1], nb.cells[0], nb.cells[2]]  # the same cells in another place on the page
+    if widget:  # the same output cell, shown as a widget only when the notebook saved the widget's state
+        state = {"m": {"model_name": "IntSliderModel", "model_module": "@jupyter-widgets/controls",
+                       "model_module_version": "2.0.0", "state": {}}}
+        nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {
+            "state": state, "version_major": 2, "version_minor": 0}}
+    if other_language:  # the same code, highlighted as R rather than Python
+        nb.metadata["language_info"] = {"name": "r", "pygments_lexer": "r"}
+    return nb
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(0, 2), st.integers(0, 1), st.booleans(), st.booleans(),
+                          st.sampled_from(["Well done.", "<b>Not yet</b>: try again", "Well done."])),
+                min_size=2, max_size=6))
+def test_kept_cell_html_gives_every_page_as_rendering_each_cell_afresh(pages):
+    """A worker's exporter keeps each cell's HTML; any sequence of pages comes out as with nothing kept."""
+    kept, afresh = CourseFeedbackExporter(), CourseFeedbackExporter(keep_cell_renderings=False)
+    for choice in pages:
+        nb = _variant(_graded_notebook(), choice)
+        resources = {"nbgrader": {"notebook": "m1", "score": choice[0], "max_score": 2, "late_penalty": 0}}
+        ours, _ = kept.from_notebook_node(copy.deepcopy(nb), copy.deepcopy(resources))
+        theirs, _ = afresh.from_notebook_node(copy.deepcopy(nb), copy.deepcopy(resources))
+        assert ours == theirs
+    assert kept._cells and not afresh._cells
