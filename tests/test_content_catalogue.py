@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from course_lib.models import ContentError, exercise_ids, find_exercise_file, load_exercise, load_exercise_file
 from course_lib.models.true_false import too_similar
@@ -164,3 +167,12 @@ def test_an_organisation_can_override_each_file(tmp_path, monkeypatch, exercise_
     _variant(tmp_path, exercise_id, lambda d: d.update(title="Our own title"))
     monkeypatch.setenv("COURSE_CONTENT_PATH", str(tmp_path))
     assert load_exercise(exercise_id).title == "Our own title"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="abc de", max_size=40), st.text(alphabet="abc de", max_size=40))
+def test_near_duplicate_statements_are_judged_by_the_full_ratio(a, b):
+    # The quick upper bounds only save time: the verdict is always the full character ratio's.
+    key_a, key_b = (" ".join(t.casefold().split()) for t in (a, b))
+    expected = key_a == key_b or SequenceMatcher(None, key_a, key_b).ratio() >= 0.85
+    assert too_similar(a, b) == expected
