@@ -20,10 +20,11 @@ grades is refused (``configuration.py``).
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
@@ -120,8 +121,9 @@ def grade_cohort(
     waiting = lambda text: print(text, file=stream or sys.stderr, flush=True)  # noqa: E731
     shard_lock = shard.lock_name if shard else None
     with course_lock(Path(course_dir).resolve(), on_wait=waiting, shard_lock=shard_lock), \
-            working_dir(Path(course_dir).resolve()):
+            working_dir(Path(course_dir).resolve()), long_lived_objects() as settled:
         app = make_app(argv)
+        settled()  # the imports and the configuration
         lock = lock_path_for(app.coursedir.db_url, app.coursedir.root)
         check_configuration(app, probe_kernel=False)  # refuse a bad configuration before touching anything
         check_gradebook(app, assignments, lock)
@@ -132,6 +134,7 @@ def grade_cohort(
         runner = check_configuration(app, probe_kernel=executed)
         protect_course_files(app.coursedir, app.log)
         tasks = find_submissions(app.coursedir.root, app.coursedir.submitted_directory, assignments, students)
+        settled()
         cohort_size = len(tasks)
         if shard is not None:
             tasks = [task for task in tasks if shard.owns(task.student)]
@@ -146,6 +149,7 @@ def grade_cohort(
             STATE.update(inputs=inputs)
             index = shard.index_name if shard else ""
             check = unchanged_tasks(app.coursedir, tasks, inputs, feedback, workers, index, force=force)
+            settled()  # the index: one entry per submission, kept to the end
             outcomes = [Outcome(t, "skipped") for t in check.unchanged]
             todo = check.changed  # in the order of tasks: sorted
             bar = ProgressBar(len(todo), "grading ", stream=stream)
@@ -165,6 +169,21 @@ def grade_cohort(
                         saving=None if executed and not any(p.kernel_free for p in paths.values()) else
                         "Gradebook rows of kernel-free assignments: " + (bulk or "written in bulk (the same rows as "
                                                                           "nbgrader's steps, a batch at a time)"))
+
+
+@contextmanager
+def long_lived_objects() -> Iterator[Callable[[], None]]:
+    """For the block, the call it gives hands every object made so far to ``gc.freeze``; at its end they return.
+
+    A run's imports, its 110,000 tasks and their index entries live to the end, and each full collection
+    walked them all again: 1.1-1.3 s of a 5.6-7 s re-run of 10,000 trainees x 11 (measured; and in forked
+    workers a collection's writes copy the pages they share with the parent). Frozen objects are never
+    collected, so only long-lived ones are frozen, and ``gc.unfreeze`` gives them back afterwards.
+    """
+    try:
+        yield gc.freeze
+    finally:
+        gc.unfreeze()
 
 
 def fresh_log(app: AutogradeApp) -> Path:
