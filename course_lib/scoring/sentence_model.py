@@ -137,11 +137,10 @@ class SentenceModel:
         qkv = np.empty((len(x), 3 * 384), np.float32)
         inner = np.empty((len(x), 1536), np.float32)
         scratch = [np.empty_like(inner) for _ in range(4)]
-        attended, out = np.empty_like(x), np.empty_like(x)
+        mixed, attended, out = np.empty_like(x), np.empty_like(x), np.empty_like(x)
         for qkv_w, qkv_b, out_w, out_b, norm1, in_w, in_b, ff_w, ff_b, norm2 in self.layers:
             np.matmul(x, qkv_w, out=qkv)
             qkv += qkv_b
-            mixed = np.empty_like(x)
             for start, end in zip(bounds[:-1], bounds[1:], strict=True):
                 n = end - start
                 q, k, v = np.split(qkv[start:end], 3, axis=1)
