@@ -34,7 +34,6 @@ import argparse
 import json
 import os
 import random
-import resource
 import shutil
 import subprocess
 import sys
@@ -49,6 +48,7 @@ REPLY_EXERCISE = "m5-recovery-reply"
 
 import nbformat  # noqa: E402
 
+from benchmarks.tree_cpu import TreeCpu  # noqa: E402
 from course_lib.grader.cohort import default_workers  # noqa: E402
 from course_lib.models import exercise_ids, load_exercise  # noqa: E402
 from course_lib.nbgrader_cells import graded_exercise_id  # noqa: E402
@@ -110,17 +110,20 @@ def tree_pss(pid: int) -> int:
 
 
 PEAK_PSS = [0]  # of the last run()
+CPU_MEASURE = [""]  # how the last run() counted CPU
 
 
 def run(args: list[str], cwd: Path) -> tuple[float, int, str, float]:
     """Run a command; (wall seconds, peak RSS of its process tree, stdout, CPU seconds of the tree). Fails loudly.
 
-    CPU seconds (user + system of the command and every worker it waited for) are the figure to trust on a
-    shared machine: wall time there depends on what else runs.
+    CPU seconds (user + system of the command and every process it started, kernels included: ``TreeCpu``)
+    are the figure to trust on a shared machine: wall time there depends on what else runs.
     """
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    meter = TreeCpu()
+    CPU_MEASURE[0] = meter.measure
     started = time.perf_counter()
-    proc = subprocess.Popen(args, cwd=cwd, env=env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(args, cwd=cwd, env=env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=meter.preexec)
     peak = [0]
     PEAK_PSS[0] = 0
 
@@ -135,8 +138,7 @@ def run(args: list[str], cwd: Path) -> tuple[float, int, str, float]:
     out, err = proc.communicate()
     seconds = time.perf_counter() - started
     sampler.join()
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    cpu = meter.seconds()
     if proc.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(args)} failed ({proc.returncode}):\n{out[-3000:]}\n{err[-3000:]}")
     return seconds, peak[0], out, cpu
@@ -298,6 +300,7 @@ def main(argv: list[str] | None = None) -> int:
         wall, peak, out, cpu = run(grade, course)
         peak_pss = PEAK_PSS[0]
         print(out.split("Graded, with problems")[0].rstrip())
+        print(f"CPU counted by: {CPU_MEASURE[0]}")
         per, cpu_per = wall / submissions, cpu / submissions
         print(f"course grade, kernel-free, {submissions} submissions{' (no feedback)' if extra else ''}: "
               f"{wall:.1f} s wall ({per * 1000:.1f} ms per submission), {cpu:.1f} CPU s "
