@@ -19,7 +19,9 @@
   module-level ``find_all_files`` and ``shutil.copy``, which follows links: a
   link to ``/etc/passwd`` would be copied as the file. :func:`regular_files_only`
   swaps in a ``find_all_files`` that lists regular files only (and never the
-  grader's own marker), for the duration of one copy.
+  grader's own marker), for the duration of one copy; it decides ignored files
+  as ``nbgrader.utils.is_ignored`` does, without its glob per file
+  (``file_listing.py``).
 
 :func:`check_nbgrader` verifies these assumptions; a test calls it, so an
 nbgrader upgrade that changes them fails loudly instead of silently
@@ -44,8 +46,11 @@ import nbgrader.preprocessors.latesubmissions
 import nbgrader.preprocessors.overwritecells
 import nbgrader.preprocessors.overwritekernelspec
 import nbgrader.preprocessors.saveautogrades
+import nbgrader.utils as nbgrader_utils
 from nbconvert.exporters import Exporter
 from nbgrader.api import Gradebook
+
+from .file_listing import find_all_files
 
 __all__ = [
     "DeferredCommits", "check_nbgrader", "checked_schemas_once", "deferred_commits", "exporter_steps",
@@ -196,16 +201,15 @@ def regular_files_only(excluded_prefixes: tuple[str, ...] = ()) -> Iterator[list
 
     def find_regular_files(path: str, exclude: Any = None) -> list[str]:
         kept = []
-        for name in original(path, exclude):
+        folder_links: list[str] = []
+        for name in find_all_files(path, exclude, folder_links):
             mode = os.lstat(name).st_mode
             if stat.S_ISREG(mode) and not (excluded_prefixes and os.path.basename(name).startswith(excluded_prefixes)):
                 kept.append(name)
             else:
                 skipped.append(os.path.relpath(name, path))
-        # Links to folders are not listed by os.walk at all; name them too.
-        for folder, dirs, _ in os.walk(path):
-            skipped.extend(os.path.relpath(os.path.join(folder, d), path) for d in dirs
-                           if os.path.islink(os.path.join(folder, d)))
+        # Links to folders are not listed as files at all; name them too.
+        skipped.extend(os.path.relpath(link, path) for link in folder_links)
         return kept
 
     converters_base.find_all_files = find_regular_files
@@ -222,6 +226,8 @@ def check_nbgrader() -> None:
         "nbgrader's BaseConverter.init_assignment no longer copies with find_all_files + shutil.copy: "
         "review course_lib/cohort/nbgrader_adapter.regular_files_only")
     assert callable(getattr(converters_base, "find_all_files", None)), "nbgrader.converters.base.find_all_files is gone"
+    assert "glob.glob(os.path.join(dirname, expr))" in inspect.getsource(nbgrader_utils.is_ignored), (
+        "nbgrader.utils.is_ignored no longer globs each pattern in the file's folder: review file_listing.py")
     assert isinstance(Exporter()._preprocessors, list), "nbconvert's Exporter._preprocessors is not a list"
     assert "def init_destination" in inspect.getsource(converters_base.BaseConverter), (
         "nbgrader's BaseConverter.init_destination is gone: review _LockedAutograde")
