@@ -56,10 +56,12 @@ from nbgrader.converters.base import BaseConverter
 from nbgrader.preprocessors import CheckCellMetadata, OverwriteKernelspec, SaveAutoGrades
 from traitlets.utils.importstring import import_item
 
+from .file_listing import find_all_files
 from .kept_steps import KeptCheckCellMetadata, KeptKernelspec
 from .locking import gradebook_lock
 from .markers import MARKER_PREFIX, is_marked, mark_graded
 from .nbgrader_adapter import deferred_commits, regular_files_only, shared_gradebook
+from .notebook_text import NotebookWriter
 from .notes import submission_notes
 from .paths import without_execution
 from .restore_cells import RestoreCheckCells
@@ -148,6 +150,7 @@ class BatchGrader:
             self.feedback.exporter.register_preprocessor(step)
         self.gradebook = Gradebook(self.coursedir.db_url, self.coursedir.course_id)
         self._notebooks: dict[str, list[str]] = {}
+        self.notebook_writer = NotebookWriter()  # nbformat.writes' text, distinct cells encoded once
 
     def close(self) -> None:
         self.gradebook.close()
@@ -233,7 +236,7 @@ class BatchGrader:
     def _overwrite_from_source(self, item: Prepared) -> None:
         """``Autograde.init_assignment``: the source's non-notebook files replace the trainee's (except excluded)."""
         source = self.coursedir.format_path(self.coursedir.source_directory, ".", item.assignment)
-        files = set(utils.find_all_files(source, self.coursedir.ignore + ["*.ipynb"]))
+        files = set(find_all_files(source, self.coursedir.ignore + ["*.ipynb"]))  # nbgrader's answer
         files -= {os.path.join(source, x) for x in self.grader.exclude_overwriting.get(item.assignment, [])}
         for filename in files:
             dest = item.dest / os.path.relpath(filename, source)
@@ -296,7 +299,7 @@ class BatchGrader:
         written = []
         for nb, resources in item.notebooks:
             resources["output_extension"] = ".ipynb"
-            text = nbformat.writes(nb)
+            text = self.notebook_writer.writes(nb)
             self.grader.write_single_notebook(text, resources)
             written.append((resources["unique_key"], text))
         self.grader.set_permissions(item.assignment, item.student)
