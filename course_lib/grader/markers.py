@@ -51,25 +51,35 @@ def fingerprint(submission: Path) -> str:
     return digest.hexdigest()
 
 
-def stat_signature(folder: Path | str) -> list[list]:
+def stat_signature(folder: Path | str, folders: list[list] | None = None) -> list[list]:
     """``[relative path, size, mtime_ns]`` of every entry under ``folder`` (-1 for what is not a regular file).
 
     Real folders are entered, links are never followed (a link to a folder is one entry). One ``scandir``
-    per folder and no path arithmetic: a re-run checks every submission of the cohort this way.
+    per folder and no path arithmetic: a re-run checks every submission of the cohort this way. ``folders``,
+    if given, gets ``[relative path, inode, ctime_ns]`` of ``folder`` ("") and each folder entered, each taken
+    before the folder is listed (an entry made after the listing changes the folder's ctime after it).
     """
     found = []
     todo = [(os.fspath(folder), "")]
+    if folders is not None:
+        info = os.lstat(folder)
+        folders.append(["", info.st_ino, info.st_ctime_ns])
     while todo:
         top, prefix = todo.pop()
         with os.scandir(top) as entries:
             for entry in entries:
                 name = prefix + entry.name
                 if entry.is_dir(follow_symlinks=False):
+                    if folders is not None:
+                        info = entry.stat(follow_symlinks=False)
+                        folders.append([name, info.st_ino, info.st_ctime_ns])
                     todo.append((entry.path, name + os.sep))
                     continue
                 info = entry.stat(follow_symlinks=False)
                 regular = stat.S_ISREG(info.st_mode)
                 found.append([name, info.st_size if regular else -1, info.st_mtime_ns if regular else -1])
+    if folders is not None:
+        folders.sort()
     return sorted(found)
 
 
@@ -122,13 +132,14 @@ def read_marker(folder: Path | str) -> tuple[dict, list[int]] | None:
     return (data, identity) if isinstance(data, dict) else None
 
 
-def matches(record: dict, folder: Path | str) -> tuple[bool, list[list]]:
-    """Whether a marker's record matches ``folder`` as it is now, and the folder's stat signature.
+def matches(record: dict, folder: Path | str, folders: list[list] | None = None) -> tuple[bool, list[list]]:
+    """Whether a marker's record matches ``folder`` as it is now, and the folder's stat signature
+    (``folders`` as for :func:`stat_signature`).
 
     Unchanged sizes and modification times count as unchanged content (the cheap check that makes a re-run
     of a large cohort fast); otherwise the content is hashed and compared. OSError if the folder is gone.
     """
-    signature = stat_signature(folder)
+    signature = stat_signature(folder, folders)
     return record.get("files") == signature or record.get("submission") == fingerprint(Path(folder)), signature
 
 

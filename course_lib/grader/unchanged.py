@@ -13,6 +13,13 @@ same marker file still says what it said when the index was written. Anything el
 inputs fingerprint, a marker replaced, a file touched) falls back to the markers themselves. The index
 is derived data, like the markers: lost or torn, it only costs the full check.
 
+Listing the submission's folders was half of that check. So an entry also records, once they have settled
+(``SETTLED_NS``), each of the submission's folders by inode and ctime, with the names the listing found
+(interned per assignment: most submissions hold the same names). A folder whose inode and ctime are as
+recorded holds the same names (adding, removing or renaming an entry changes a folder's ctime, and nobody
+can set a ctime), so the files are looked up by name, one ``lstat`` each, instead of listing the folders.
+Any difference falls back to the listing.
+
 A large cohort is checked in forked processes, a slice each; what they inherit is the list of folders.
 """
 
@@ -21,9 +28,12 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing
+import os
+import stat
+import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
@@ -31,16 +41,23 @@ from ..atomic import write_text_atomic
 from .markers import marker_identity, matches, read_marker, stat_signature
 from .summary import Task
 
-__all__ = ["INDEX_DIR", "PARALLEL_FROM", "Check", "record_index", "unchanged_tasks"]
+__all__ = ["INDEX_DIR", "PARALLEL_FROM", "SETTLED_NS", "Check", "record_index", "unchanged_tasks"]
 
 INDEX_DIR = ".course-grade-index"
 # Below this many submissions one process checks them all: starting processes would cost more.
 PARALLEL_FROM = 4000
 
+# Folders changed less than this long before they were checked are not recorded: on a file system whose
+# clock ticks coarsely, a change in the same tick as the check would leave the ctime as recorded.
+SETTLED_NS = 2_000_000_000
+
 # "<digest of the submission's stat signature> <autograded marker's identity> <feedback marker's, or ->",
-# an identity written "inode:size:mtime_ns". One string a submission: 110,000 of them load in a tenth of
-# the time nested lists took.
+# an identity written "inode:size:mtime_ns", then (once settled) " <shape>/<inode:ctime_ns,...>": the
+# number of the submission's folders and files in its assignment's list of shapes, and its folders'
+# identities. While a run makes an entry its shape is written out (" =<JSON>/...") until the index is saved.
+# One string a submission: 110,000 of them load in a tenth of the time nested lists took.
 Entry = str
+Shape = list  # [[folder, ...], [file, ...]], relative to the submission folder ("" is the folder itself)
 _CHECK: dict[str, Any] = {}  # what the forked processes inherit (see _entries)
 
 
@@ -52,6 +69,14 @@ def _identity_text(identity: list[int] | None) -> str:
     return "-" if identity is None else ":".join(map(str, identity))
 
 
+def _folders_part(folders: list[list], signature: list[list]) -> str:
+    """The entry's fourth part for folders listed as ``folders``, or "" when one changed too recently."""
+    if any(ctime > time.time_ns() - SETTLED_NS for _, _, ctime in folders):
+        return ""
+    shape = [[name for name, _, _ in folders], [row[0] for row in signature]]
+    return f" ={json.dumps(shape)}/{','.join(f'{ino}:{ctime}' for _, ino, ctime in folders)}"
+
+
 def _full_check(folders: tuple[str, str, str], inputs: str, feedback: bool) -> Entry | None:
     """The markers' own answer: an index entry when the submission is unchanged, else None."""
     submitted, autograded, feedback_folder = folders
@@ -59,7 +84,8 @@ def _full_check(folders: tuple[str, str, str], inputs: str, feedback: bool) -> E
     if graded is None or graded[0].get("inputs") != inputs:
         return None
     try:
-        same, signature = matches(graded[0], submitted)
+        listed: list[list] = []
+        same, signature = matches(graded[0], submitted, listed)
         if not same:
             return None
         given = read_marker(feedback_folder) if feedback else None  # unchecked feedback is not recorded
@@ -67,37 +93,67 @@ def _full_check(folders: tuple[str, str, str], inputs: str, feedback: bool) -> E
             return None
     except OSError:
         return None
-    return f"{_digest(signature)} {_identity_text(graded[1])} {_identity_text(given[1] if given else None)}"
+    return (f"{_digest(signature)} {_identity_text(graded[1])} {_identity_text(given[1] if given else None)}"
+            + _folders_part(listed, signature))
 
 
-def _quick_check(folders: tuple[str, str, str], known: Entry, feedback: bool) -> bool:
-    """Whether the submission's files and both markers are exactly as the index recorded them."""
+def _named_signature(submitted: str, shape: Shape, identities: str) -> list[list] | None:
+    """The submission's stat signature from its recorded names, if its folders are as recorded; else None."""
+    folders, files = shape
+    recorded = identities.split(",")
+    if len(recorded) != len(folders):
+        return None
+    for name, identity in zip(folders, recorded, strict=True):
+        info = os.lstat(os.path.join(submitted, name))
+        if not stat.S_ISDIR(info.st_mode) or f"{info.st_ino}:{info.st_ctime_ns}" != identity:
+            return None
+    found = []
+    for name in files:
+        info = os.lstat(os.path.join(submitted, name))
+        regular = stat.S_ISREG(info.st_mode)
+        found.append([name, info.st_size if regular else -1, info.st_mtime_ns if regular else -1])
+    return found  # recorded in the listing's sorted order
+
+
+def _quick_check(folders: tuple[str, str, str], known: Entry, feedback: bool, shapes: list[Shape]) -> bool | Entry:
+    """Whether the submission's files and both markers are exactly as the index recorded them: True, or (found
+    by listing the folders, which can now be recorded) the entry with them; False when not."""
     submitted, autograded, feedback_folder = folders
-    parts = known.split(" ") if isinstance(known, str) else []  # anything else: a foreign index
-    if len(parts) != 3:
+    parts = known.split(" ", 3) if isinstance(known, str) else []  # anything else: a foreign index
+    if len(parts) < 3:
         return False
-    digest, graded, given = parts
+    digest, graded, given = parts[:3]
     try:
         if _identity_text(marker_identity(autograded)) != graded:
             return False
         if feedback and (given == "-" or _identity_text(marker_identity(feedback_folder)) != given):
             return False
-        return _digest(stat_signature(submitted)) == digest
-    except OSError:
+        if len(parts) == 4 and "/" in parts[3]:
+            number, identities = parts[3].split("/", 1)
+            if number.isdigit() and int(number) < len(shapes):
+                signature = _named_signature(submitted, shapes[int(number)], identities)
+                if signature is not None:
+                    return _digest(signature) == digest
+        listed: list[list] = []
+        signature = stat_signature(submitted, listed)
+        if _digest(signature) != digest:
+            return False
+        recorded = _folders_part(listed, signature) if len(parts) == 3 else ""
+        return " ".join(parts[:3]) + recorded if recorded else True
+    except (OSError, ValueError, TypeError):
         return False
 
 
 def _check_slice(start: int, stop: int) -> list[Entry | bool | None]:
     """Per task: True when it is as its index entry says (the parent has that entry: only a bool crosses back
-    from a forked checker), else the markers' own answer."""
+    from a forked checker), an updated entry, or else the markers' own answer."""
     folders, inputs, known, feedback = _CHECK["folders"], _CHECK["inputs"], _CHECK["known"], _CHECK["feedback"]
+    shapes = _CHECK["shapes"]
     found: list[Entry | bool | None] = []
     for i in range(start, stop):
         entry = known[i]
-        if entry is not None and _quick_check(folders[i], entry, feedback):
-            found.append(True)
-        else:
-            found.append(_full_check(folders[i], inputs[i], feedback))
+        answer = _quick_check(folders[i], entry, feedback, shapes[i]) if entry is not None else False
+        found.append(answer if answer is not False else _full_check(folders[i], inputs[i], feedback))
     return found
 
 
@@ -113,10 +169,12 @@ def _folders(coursedir: Any, tasks: Sequence[Task]) -> list[tuple[str, str, str]
 
 
 def _entries(coursedir: Any, tasks: Sequence[Task], inputs: dict[str, str], feedback: bool,
-             known: list[Entry | None], processes: int) -> list[Entry | None]:
-    """Each task's index entry if it is unchanged, else None; in ``processes`` forked processes when many."""
+             known: list[Entry | None], processes: int,
+             shapes: dict[str, list[Shape]] | None = None) -> list[Entry | None]:
+    """Each task's index entry if it is unchanged, else None; in ``processes`` forked processes when many.
+    ``shapes``: each assignment's shapes, for the entries in ``known``."""
     _CHECK.update(folders=_folders(coursedir, tasks), inputs=[inputs[t.assignment] for t in tasks], known=known,
-                  feedback=feedback)
+                  feedback=feedback, shapes=[(shapes or {}).get(t.assignment, []) for t in tasks])
     try:
         if processes < 2 or len(tasks) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
             answers = _check_slice(0, len(tasks))
@@ -137,12 +195,41 @@ def _index_path(root: Path, assignment: str, shard: str) -> Path:
     return root / INDEX_DIR / f"{assignment}{'.' + shard if shard else ''}.json"
 
 
-def _read_index(path: Path, inputs: str) -> dict[str, Entry]:
+def _read_index(path: Path, inputs: str) -> tuple[dict[str, Entry], list[Shape]]:
+    """An assignment's entries and shapes, both empty when the index is missing, torn or for other inputs."""
     try:
         data = json.loads(path.read_bytes())
-        return data["entries"] if data.get("inputs") == inputs and isinstance(data.get("entries"), dict) else {}
+        if data.get("inputs") != inputs or not isinstance(data.get("entries"), dict):
+            return {}, []
+        shapes = data.get("shapes", [])
+        return data["entries"], shapes if isinstance(shapes, list) else []
     except (OSError, ValueError, AttributeError, KeyError):
-        return {}
+        return {}, []
+
+
+def _interned(entries: dict[str, Entry], old_shapes: list[Shape]) -> tuple[dict[str, Entry], list[Shape]]:
+    """Entries with every shape numbered in one new list (shapes written out by this run, or numbered in
+    the old list), and that list."""
+    shapes: list[Shape] = []
+    numbers: dict[str, int] = {}
+    interned: dict[str, Entry] = {}
+    for student, entry in entries.items():
+        parts = entry.split(" ", 3)
+        if len(parts) == 4:
+            shape_text, _, identities = parts[3].rpartition("/")
+            if shape_text.startswith("="):
+                shape_text = shape_text[1:]
+            elif shape_text.isdigit() and int(shape_text) < len(old_shapes):
+                shape_text = json.dumps(old_shapes[int(shape_text)])
+            else:
+                interned[student] = " ".join(parts[:3])
+                continue
+            if shape_text not in numbers:
+                numbers[shape_text] = len(shapes)
+                shapes.append(json.loads(shape_text))
+            entry = f"{' '.join(parts[:3])} {numbers[shape_text]}/{identities}"
+        interned[student] = entry
+    return interned, shapes
 
 
 @dataclass
@@ -153,6 +240,7 @@ class Check:
     entries: list[Entry | None]  # per task: its entry when unchanged, else None
     index: dict[str, dict[str, Entry]]  # per assignment: the index as read
     shard: str
+    shapes: dict[str, list[Shape]] = field(default_factory=dict)  # per assignment: the index's shapes
 
     @property
     def unchanged(self) -> list[Task]:
@@ -172,11 +260,14 @@ def unchanged_tasks(coursedir: Any, tasks: Sequence[Task], inputs: dict[str, str
     ``shard`` names this run's shard (each shard keeps its own index).
     """
     root = Path(coursedir.root)
-    index = {a: _read_index(_index_path(root, a, shard), inputs[a]) for a in {t.assignment for t in tasks}}
+    read = {a: _read_index(_index_path(root, a, shard), inputs[a]) for a in {t.assignment for t in tasks}}
+    index = {a: entries for a, (entries, _) in read.items()}
+    shapes = {a: found for a, (_, found) in read.items()}
     if force:
-        return Check(list(tasks), [None] * len(tasks), index, shard)
+        return Check(list(tasks), [None] * len(tasks), index, shard, shapes)
     known = [index[t.assignment].get(t.student) for t in tasks]
-    return Check(list(tasks), _entries(coursedir, tasks, inputs, feedback, known, processes), index, shard)
+    return Check(list(tasks), _entries(coursedir, tasks, inputs, feedback, known, processes, shapes), index, shard,
+                 shapes)
 
 
 def record_index(coursedir: Any, check: Check, graded: Sequence[Task], inputs: dict[str, str],
@@ -198,4 +289,5 @@ def record_index(coursedir: Any, check: Check, graded: Sequence[Task], inputs: d
         if new != entries or not entries:
             path = _index_path(root, assignment, check.shard)
             path.parent.mkdir(exist_ok=True)
-            write_text_atomic(path, json.dumps({"inputs": inputs[assignment], "entries": new}))
+            new, shapes = _interned(new, check.shapes.get(assignment, []))
+            write_text_atomic(path, json.dumps({"inputs": inputs[assignment], "entries": new, "shapes": shapes}))

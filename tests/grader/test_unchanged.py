@@ -163,23 +163,78 @@ def test_forked_processes_give_the_same_answer(tmp_path, monkeypatch):
 
 
 ACTIONS = st.lists(st.tuples(st.sampled_from(["edit", "touch", "regrade", "regrade-no-feedback", "unmark",
-                                              "unmark-feedback", "run", "tear-index"]),
+                                              "unmark-feedback", "run", "tear-index", "add-file", "remove-file",
+                                              "add-folder", "swap-folder"]),
                              st.sampled_from(["ann", "bob", "cy"])), max_size=8)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(actions=ACTIONS, feedback=st.booleans(), runs_with_feedback=st.lists(st.booleans(), min_size=8, max_size=8))
-def test_the_index_never_disagrees_with_the_markers(tmp_path_factory, actions, feedback, runs_with_feedback):
-    """Whatever happened to the folders since (runs with and without feedback among it), a check with the
-    index gives what the markers alone give."""
-    root = tmp_path_factory.mktemp("course")
+@pytest.fixture
+def settled(monkeypatch):
+    """Every folder counts as settled at once, so the index records folders (and a re-run trusts them)."""
+    monkeypatch.setattr(unchanged, "SETTLED_NS", -10**15)
+
+
+def test_settled_folders_are_not_listed_again(tmp_path, monkeypatch, settled):
+    tasks = [graded(tmp_path, name) for name in ("ann", "bob")]
+    assert rerun(tmp_path, tasks) == tasks
+    saved = (tmp_path / INDEX_DIR / "module1.json").read_text(encoding="utf-8")
+    assert '"shapes": [[["", "answers"], ["answers/.m1-brainstorm.lock", "answers/m1-brainstorm.json"]]]' in saved
+    monkeypatch.setattr(unchanged, "stat_signature", lambda folder: pytest.fail("listed a folder"))
+    assert check(tmp_path, tasks) == tasks
+
+
+def test_a_file_added_beside_the_answers_is_seen_through_the_folder(tmp_path, settled):
+    tasks = [graded(tmp_path, name) for name in ("ann", "bob")]
+    rerun(tmp_path, tasks)
+    (answers_file(tmp_path, "bob").parent / "m1-other.json").write_text("[]", encoding="utf-8")
+    assert check(tmp_path, tasks) == [tasks[0]]
+
+
+def test_folders_changed_just_now_are_not_recorded_until_a_later_run(tmp_path, monkeypatch):
+    tasks = [graded(tmp_path, "ann")]
+    rerun(tmp_path, tasks)  # the folders were made a moment ago: not settled
+    assert '"shapes": []' in (tmp_path / INDEX_DIR / "module1.json").read_text(encoding="utf-8")
+    monkeypatch.setattr(unchanged, "SETTLED_NS", -10**15)  # later: settled
+    assert rerun(tmp_path, tasks) == tasks
+    assert '"shapes": [[' in (tmp_path / INDEX_DIR / "module1.json").read_text(encoding="utf-8")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(actions=ACTIONS, feedback=st.booleans(), runs_with_feedback=st.lists(st.booleans(), min_size=8, max_size=8),
+       settle=st.booleans())
+def test_the_index_never_disagrees_with_the_markers(tmp_path_factory, actions, feedback, runs_with_feedback, settle):
+    """Whatever happened to the folders since (runs with and without feedback among it, files and folders
+    added, removed and swapped), a check with the index gives what the markers alone give; with folders
+    recorded (``settle``) or not."""
+    kept = unchanged.SETTLED_NS
+    unchanged.SETTLED_NS = -10**15 if settle else kept
+    try:
+        _act_then_compare(tmp_path_factory.mktemp("course"), actions, feedback, runs_with_feedback)
+    finally:
+        unchanged.SETTLED_NS = kept
+
+
+def _act_then_compare(root: Path, actions: list, feedback: bool, runs_with_feedback: list[bool]) -> None:
     tasks = [graded(root, name) for name in ("ann", "bob", "cy")]
     rerun(root, tasks, feedback)
     for step, (action, student) in enumerate(actions):
-        if action == "edit":
+        answers = answers_file(root, student).parent
+        if action == "add-file":
+            (answers / f"extra-{step}.json").write_text("[]", encoding="utf-8")
+        elif action == "remove-file":
+            for path in sorted(answers.iterdir())[-1:]:
+                shutil.rmtree(path) if path.is_dir() else path.unlink()
+        elif action == "add-folder":
+            (answers / f"folder-{step}").mkdir()
+        elif action == "swap-folder":  # the answers folder replaced by a copy: same names, new folder
+            shutil.copytree(answers, answers.with_name("copy"), copy_function=shutil.copy2)
+            shutil.rmtree(answers)
+            answers.with_name("copy").rename(answers)
+        elif action == "edit":
             AnswerStore(answers_file(root, student).parent).save("m1-brainstorm", [f"edit {step}"])
         elif action == "touch":
-            os.utime(answers_file(root, student), ns=(step, step))
+            if answers_file(root, student).exists():
+                os.utime(answers_file(root, student), ns=(step, step))
         elif action.startswith("regrade"):
             graded(root, student, answer=f"regraded {step}", feedback=action == "regrade")
         elif action in ("unmark", "unmark-feedback"):
