@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 from collections.abc import Callable, Iterator
 from functools import lru_cache
@@ -226,6 +227,7 @@ class CourseFeedbackExporter(HTMLExporter):
         self._cells: dict[tuple[str, str], str] = {}
         self._page: tuple[Any, str] | None = None
         self._last: tuple[Any, tuple[str, str] | None] = (None, None)
+        self._widget_filter: WidgetsDataTypeFilter | None = None
 
     # -- kept cell HTML (the template's any_cell block) ------------------------------------------------
     # What a cell's HTML depends on besides the cell: the notebook's metadata (code language, widget state)
@@ -285,8 +287,7 @@ class CourseFeedbackExporter(HTMLExporter):
             self._highlighters[lexer] = _CachedHighlight(Highlight2HTML(pygments_lexer=lexer, parent=self))
         resources = self._init_resources(resources)
         self.register_filter("highlight_code", self.filters.get("highlight_code", self._highlighters[lexer]))
-        self.register_filter("filter_data_type", WidgetsDataTypeFilter(
-            notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+        self.register_filter("filter_data_type", self._data_type_filter(resources))
         try:
             page, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
         finally:
@@ -295,6 +296,17 @@ class CourseFeedbackExporter(HTMLExporter):
         # rendered): a grading worker's exporter renders tens of thousands of pages, so drop it once rendered.
         self._nb_metadata.clear()
         return (_with_alt_text(page) if "<img" in page else page), resources
+
+    def _data_type_filter(self, resources: dict[str, Any]) -> WidgetsDataTypeFilter:
+        """nbconvert's widget filter for this page: made once (a configurable costs more than the page's use of
+        it), then pointed at each page's notebook as its constructor would."""
+        made = self._widget_filter
+        if made is None or made.metadata is not self._nb_metadata:
+            made = self._widget_filter = WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources)
+        page = resources.get("metadata", {})
+        made.notebook_path = os.path.join(page.get("path", ""), page.get("name", ""))
+        return made
 
     def _init_preprocessors(self) -> None:
         super()._init_preprocessors()

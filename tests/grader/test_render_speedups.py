@@ -142,3 +142,20 @@ def test_kept_cell_html_gives_every_page_as_rendering_each_cell_afresh(pages):
         theirs, _ = afresh.from_notebook_node(copy.deepcopy(nb), copy.deepcopy(resources))
         assert ours == theirs
     assert kept._cells and not afresh._cells
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.booleans(), st.sampled_from(["t1", "t2"])), min_size=2, max_size=5))
+def test_widgets_show_on_each_page_as_with_a_fresh_exporter(pages):
+    """One exporter renders many trainees' pages (its widget filter pointed at each page's notebook): each page
+    shows its widgets exactly when its own notebook saved their state, as an exporter made for that page does."""
+    kept = CourseFeedbackExporter(keep_cell_renderings=False)
+    for widget, trainee in pages:
+        nb = _variant(_graded_notebook(), (1, 0, widget, False, "Well done."))
+        resources = {"nbgrader": {"notebook": "m1", "score": 1, "max_score": 2, "late_penalty": 0},
+                     "metadata": {"name": "m1", "path": f"autograded/{trainee}/m1"}}
+        ours, _ = kept.from_notebook_node(copy.deepcopy(nb), copy.deepcopy(resources))
+        theirs, _ = CourseFeedbackExporter(keep_cell_renderings=False).from_notebook_node(
+            copy.deepcopy(nb), copy.deepcopy(resources))
+        assert ours == theirs
+        assert ("Interactive widget: open the notebook" in ours) == widget
