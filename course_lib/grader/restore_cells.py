@@ -174,7 +174,9 @@ class RestoreCheckCells(OverwriteCells):
 
     def _source_order(self) -> list[str]:
         """The cell ids in the order of the source notebook (solutions/); the gradebook keeps no order."""
-        coursedir = CourseDirectory(config=self.config)
+        if getattr(self, "_coursedir", None) is None:  # made once: a configurable costs more than the lookup
+            self._coursedir = CourseDirectory(config=self.config)
+        coursedir = self._coursedir
         path = Path(coursedir.format_path(coursedir.source_directory, ".", self.assignment_id),
                     f"{self.notebook_id}.ipynb")
         try:
