@@ -22,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import nbformat
 from bs4 import BeautifulSoup
 from jinja2 import pass_context
 from nbconvert.exporters import HTMLExporter
@@ -35,6 +36,7 @@ from nbgrader.preprocessors import GetGrades
 from pygments.formatters import HtmlFormatter
 from traitlets import Bool, List, Unicode, default
 
+from .grader.known_valid import KnownValid
 from .render_cache import KEPT_RENDERINGS, LONGEST_KEPT, kept_renderings
 from .safe_html import clean_answer_html, clean_lesson_html
 
@@ -228,6 +230,7 @@ class CourseFeedbackExporter(HTMLExporter):
         self._page: tuple[Any, str] | None = None
         self._last: tuple[Any, tuple[str, str] | None] = (None, None)
         self._widget_filter: WidgetsDataTypeFilter | None = None
+        self._known_valid = KnownValid()
 
     # -- kept cell HTML (the template's any_cell block) ------------------------------------------------
     # What a cell's HTML depends on besides the cell: the notebook's metadata (code language, widget state)
@@ -307,6 +310,14 @@ class CourseFeedbackExporter(HTMLExporter):
         page = resources.get("metadata", {})
         made.notebook_path = os.path.join(page.get("path", ""), page.get("name", ""))
         return made
+
+    def _validate_preprocessor(self, nbc: NotebookNode, preprocessor: Any) -> None:
+        """nbconvert's check after each step (``nbformat.validate``, relaxed), each valid cell checked once."""
+        try:
+            self._known_valid.validate(nbc, relax_add_props=True)
+        except nbformat.ValidationError:
+            self.log.error("Notebook is invalid after preprocessor %s", preprocessor)
+            raise
 
     def _init_preprocessors(self) -> None:
         super()._init_preprocessors()

@@ -16,7 +16,9 @@ One job per module (read ``cohort.py`` first):
 - ``markers``: a submission counts as graded only once its grades are recorded;
 - ``nbgrader_adapter``: the few places where nbgrader's internals are borrowed, checked at start;
 - ``submission_reads``, ``gradebook_indexes``: gradebook reads that stay fast as the cohort grows;
-- ``notes``: problems worth the instructor's look in a graded submission; ``progress_bar``: the bar.
+- ``notes``: problems worth the instructor's look in a graded submission; ``progress_bar``: the bar;
+- ``file_listing``, ``notebook_text``, ``known_valid``: nbgrader's file listing, ``nbformat.writes`` and
+  ``nbformat.validate`` with the same answers, without repeating work that is the same for every trainee.
 
 Why this shape (figures in docs/performance.md, from benchmarks/grade_cohort.py and
 benchmarks/grade_kernel_free.py):

@@ -58,6 +58,7 @@ from traitlets.utils.importstring import import_item
 
 from .file_listing import find_all_files
 from .kept_steps import KeptCheckCellMetadata, KeptKernelspec
+from .known_valid import KnownValid
 from .locking import gradebook_lock
 from .markers import MARKER_PREFIX, is_marked, mark_graded
 from .nbgrader_adapter import deferred_commits, regular_files_only, shared_gradebook
@@ -150,7 +151,8 @@ class BatchGrader:
             self.feedback.exporter.register_preprocessor(step)
         self.gradebook = Gradebook(self.coursedir.db_url, self.coursedir.course_id)
         self._notebooks: dict[str, list[str]] = {}
-        self.notebook_writer = NotebookWriter()  # nbformat.writes' text, distinct cells encoded once
+        self.known_valid = KnownValid()  # nbformat's validation, each valid lesson cell checked once
+        self.notebook_writer = NotebookWriter(known_valid=self.known_valid)  # nbformat.writes' text
 
     def close(self) -> None:
         self.gradebook.close()
@@ -222,7 +224,7 @@ class BatchGrader:
             for path in ours:
                 resources = _resources(self.grader, path)
                 try:
-                    nb = nbformat.read(path, as_version=4)
+                    nb = self.known_valid.read(str(path), as_version=4)  # nbformat.read
                 except Exception as exc:  # noqa: BLE001 - named in the summary
                     reason = one_line(exc)[:120]
                     raise SubmissionProblem(f"{path.name} is not a readable notebook ({reason})") from None

@@ -5,7 +5,8 @@ Python's pure-Python JSON encoder (``indent=1`` rules out the C one): about 6% o
 submission without a kernel. A cohort's graded notebooks are mostly the same cells (the lesson's text,
 restored locked cells), so ``NotebookWriter`` keeps each distinct cell's encoded text, found by the cell's
 compact JSON (which the C encoder makes quickly, and which determines the indented text), and encodes only
-the rest. The notebook is still validated first, as ``nbformat.writes`` does, with the same log message.
+the rest. The notebook is still validated first, as ``nbformat.writes`` does (``known_valid.py``), with the
+same log message.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from typing import Any
 import nbformat
 from nbformat.v4.nbjson import BytesEncoder
 from nbformat.v4.rwbase import split_lines, strip_transient
+
+from .known_valid import KnownValid
 
 __all__ = ["NotebookWriter"]
 
@@ -30,9 +33,10 @@ _PLACEHOLDER_TEXT = json.dumps(_PLACEHOLDER)
 class NotebookWriter:
     """``writes(nb)`` gives ``nbformat.writes(nb)``; cells seen before cost a compact encoding and a lookup."""
 
-    def __init__(self, max_cells: int = 20_000) -> None:
+    def __init__(self, max_cells: int = 20_000, known_valid: KnownValid | None = None) -> None:
         self.max_cells = max_cells
         self._cells: dict[str, str] = {}
+        self.known_valid = known_valid or KnownValid()
 
     def _cell_text(self, cell: Any) -> str:
         key = json.dumps(cell, **_COMPACT)
@@ -53,7 +57,7 @@ class NotebookWriter:
         if nb.get("nbformat") != 4 or not isinstance(nb.get("cells"), list) or not isinstance(nb.get("metadata"), dict):
             return nbformat.writes(nb)
         try:
-            nbformat.validate(nb)
+            self.known_valid.validate(nb)
         except nbformat.ValidationError as exc:
             nbformat.get_logger().error("Notebook JSON is invalid: %s", exc)
         metadata = {key: value for key, value in nb["metadata"].items()
