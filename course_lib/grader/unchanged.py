@@ -208,27 +208,19 @@ def _read_index(path: Path, inputs: str) -> tuple[dict[str, Entry], list[Shape]]
 
 
 def _interned(entries: dict[str, Entry], old_shapes: list[Shape]) -> tuple[dict[str, Entry], list[Shape]]:
-    """Entries with every shape numbered in one new list (shapes written out by this run, or numbered in
-    the old list), and that list."""
-    shapes: list[Shape] = []
-    numbers: dict[str, int] = {}
-    interned: dict[str, Entry] = {}
-    for student, entry in entries.items():
-        parts = entry.split(" ", 3)
-        if len(parts) == 4:
-            shape_text, _, identities = parts[3].rpartition("/")
-            if shape_text.startswith("="):
-                shape_text = shape_text[1:]
-            elif shape_text.isdigit() and int(shape_text) < len(old_shapes):
-                shape_text = json.dumps(old_shapes[int(shape_text)])
-            else:
-                interned[student] = " ".join(parts[:3])
-                continue
-            if shape_text not in numbers:
-                numbers[shape_text] = len(shapes)
-                shapes.append(json.loads(shape_text))
-            entry = f"{' '.join(parts[:3])} {numbers[shape_text]}/{identities}"
-        interned[student] = entry
+    """Entries with every shape this run wrote out numbered, and the list they are numbered in: the old list
+    (whose numbers the other entries keep) with the new shapes after it. Only written-out entries are read."""
+    shapes = list(old_shapes)
+    numbers = {json.dumps(shape): number for number, shape in enumerate(shapes)}
+    interned = dict(entries)
+    for student in [student for student, entry in entries.items() if " =" in entry]:
+        parts = entries[student].split(" ", 3)
+        shape_text, _, identities = parts[3].rpartition("/")
+        shape_text = shape_text[1:]
+        if shape_text not in numbers:
+            numbers[shape_text] = len(shapes)
+            shapes.append(json.loads(shape_text))
+        interned[student] = f"{' '.join(parts[:3])} {numbers[shape_text]}/{identities}"
     return interned, shapes
 
 
