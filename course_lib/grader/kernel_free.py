@@ -198,7 +198,7 @@ class BatchGrader:
 
     def _prepare(self, item: Prepared) -> None:
         known = self._known_notebooks(item.assignment)
-        found = sorted(item.source.glob("*.ipynb"))
+        found = _notebooks_in(item.source)
         ours = [path for path in found if path.stem in known]
         extra = [path.name for path in found if path.stem not in known]
         if extra:
@@ -369,6 +369,16 @@ def one_line(exc: BaseException) -> str:
     if isinstance(exc, SubmissionProblem):
         return str(exc)[:300]
     return f"{type(exc).__name__}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}"[:300]
+
+
+def _notebooks_in(folder: Path) -> list[Path]:
+    """``sorted(folder.glob("*.ipynb"))`` (hidden names and folders included, as pathlib's glob), from one
+    listing: pathlib compiled and matched its pattern anew for every submission."""
+    try:
+        names = os.listdir(folder) if folder.is_dir() else []
+    except PermissionError:
+        names = []
+    return sorted(folder / name for name in names if name.endswith(".ipynb"))
 
 
 def _remove(folder: Path) -> None:

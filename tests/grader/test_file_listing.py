@@ -64,3 +64,19 @@ def test_the_course_defaults_leave_out_checkpoints_and_feedback(tmp_path) -> Non
         (tmp_path / relative).write_text("x")
     found = find_all_files(str(tmp_path), [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"])
     assert sorted(os.path.relpath(p, tmp_path) for p in found) == ["a.ipynb", "answers/q.json"]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(names=st.lists(st.text(alphabet="ab.ipynbIPY\n*", min_size=1, max_size=9).filter(lambda n: n not in (".", "..")),
+                      max_size=6, unique=True), folders=st.sets(st.integers(0, 5)))
+def test_a_submission_s_notebooks_are_those_pathlib_s_glob_finds(names, folders) -> None:
+    from pathlib import Path
+
+    from course_lib.grader.kernel_free import _notebooks_in
+
+    with tempfile.TemporaryDirectory() as top:
+        for number, name in enumerate(names):
+            path = Path(top, name)
+            path.mkdir() if number in folders else path.write_text("x")
+        assert _notebooks_in(Path(top)) == sorted(Path(top).glob("*.ipynb"))
+    assert _notebooks_in(Path(top)) == sorted(Path(top).glob("*.ipynb")) == []  # gone
