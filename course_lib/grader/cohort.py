@@ -155,8 +155,7 @@ def grade_cohort(
             bar = ProgressBar(len(todo), "grading ", stream=stream)
             bar.start()
             jobs = jobs_for(todo, paths, workers)
-            if len(todo) >= PRELOAD_FROM:
-                _preload_reply_model(app, sorted({t.assignment for t in todo}))
+            _preload_reply_model(app, sorted({t.assignment for t in todo}))
             # Even one worker is a separate process: the instructor's process never runs a trainee's kernel.
             graded = grade_in_pool(jobs, workers, (argv, str(log_file)), force, feedback, bar, stopped)
             outcomes += graded
@@ -193,11 +192,6 @@ def fresh_log(app: AutogradeApp) -> Path:
     log_file.unlink(missing_ok=True)
     os.close(os.open(log_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     return log_file
-
-
-# Below this many submissions to grade, a worker that meets a written reply loads the model itself: two small
-# copies cost less than holding up every worker's start (a re-run of a few changed submissions).
-PRELOAD_FROM = 500
 
 
 def _preload_reply_model(app: AutogradeApp, assignments: list[str]) -> None:
