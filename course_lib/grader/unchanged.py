@@ -20,7 +20,8 @@ recorded holds the same names (adding, removing or renaming an entry changes a f
 can set a ctime), so the files are looked up by name, one ``lstat`` each, instead of listing the folders.
 Any difference falls back to the listing.
 
-A large cohort is checked in forked processes, a slice each; what they inherit is the list of folders.
+A large cohort is checked in forked processes, a slice each; what they inherit is the list of tasks and the
+folders' layout (each task's folders are worked out in the checker).
 """
 
 from __future__ import annotations
