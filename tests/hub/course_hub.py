@@ -167,6 +167,9 @@ class CourseHub:
             self.process.kill()
             self.process.wait(timeout=30)
         self.process = None
+        # A hub killed while it was still stopping its services never stopped its proxy either: end it, or it
+        # outlives the test run holding its ports.
+        _end_orphaned_proxy(self.port)
         # A hub killed while it was still stopping its services (SIGINT, then a wait, for each) leaves them
         # running with its old API token: after a restart the old live board kept the port, the new one could
         # not bind, and the facilitator's OAuth callback failed ("client secret mismatch"). End them.
@@ -223,6 +226,21 @@ def _end_orphaned_services(hub_api_port: int) -> None:
             # Services only (JUPYTERHUB_SERVICE_NAME): trainees' servers have the hub's URL too, and outlive it.
             if any(item.startswith(marker) for item in environ) and any(
                     item.startswith(b"JUPYTERHUB_SERVICE_NAME=") for item in environ):
+                os.kill(int(proc.name), signal.SIGKILL)
+        except (OSError, ProcessLookupError):
+            continue
+
+
+def _end_orphaned_proxy(port: int) -> None:
+    """End the configurable-http-proxy a hub on ``port`` started, if it outlived the hub."""
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            argv = (proc / "cmdline").read_bytes().split(b"\0")
+            options = {argv[i]: argv[i + 1] for i in range(len(argv) - 1) if argv[i] in (b"--port", b"--api-port")}
+            if any(b"configurable-http-proxy" in arg for arg in argv) and options == {
+                    b"--port": str(port).encode(), b"--api-port": str(port + 1).encode()}:
                 os.kill(int(proc.name), signal.SIGKILL)
         except (OSError, ProcessLookupError):
             continue
