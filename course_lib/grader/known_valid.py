@@ -18,10 +18,11 @@ from typing import Any
 import nbformat
 from nbformat import reader
 
-__all__ = ["KnownValid"]
+__all__ = ["KnownValid", "compact"]
 
 
-def _compact(value: Any) -> str:
+def compact(value: Any) -> str:
+    """The value's JSON with sorted keys and no spaces to spare (the C encoder's): what a part is known by."""
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
@@ -32,8 +33,10 @@ class KnownValid:
         self.max_parts = max_parts
         self._parts: set[tuple[bool, int, str]] = set()
 
-    def _keys(self, nb: Any, relax_add_props: bool) -> list[tuple[bool, int, str]] | None:
-        """The parts' keys, or None when only nbformat can say (not v4, ids to repair, not JSON)."""
+    def _keys(self, nb: Any, relax_add_props: bool,
+              cell_texts: list[str] | None = None) -> list[tuple[bool, int, str]] | None:
+        """The parts' keys, or None when only nbformat can say (not v4, ids to repair, not JSON).
+        ``cell_texts``: the cells' compact JSON (``compact``), when the caller has it already."""
         if not isinstance(nb, dict) or nb.get("nbformat") != 4 or not isinstance(nb.get("cells"), list):
             return None
         minor = nb.get("nbformat_minor")
@@ -45,14 +48,16 @@ class KnownValid:
             if not all(isinstance(i, str) for i in ids) or len(set(ids)) != len(ids):
                 return None
         try:
-            top = (relax_add_props, minor, _compact({**nb, "cells": []}))
-            return [top, *((relax_add_props, minor, _compact(cell)) for cell in cells)]
+            top = (relax_add_props, minor, compact({**nb, "cells": []}))
+            texts = cell_texts if cell_texts is not None else [compact(cell) for cell in cells]
+            return [top, *((relax_add_props, minor, text) for text in texts)]
         except (TypeError, ValueError):
             return None
 
-    def validate(self, nb: Any, relax_add_props: bool = False) -> None:
-        """``nbformat.validate(nb, relax_add_props=...)``: returns when valid, else raises its ValidationError."""
-        keys = self._keys(nb, relax_add_props)
+    def validate(self, nb: Any, relax_add_props: bool = False, cell_texts: list[str] | None = None) -> None:
+        """``nbformat.validate(nb, relax_add_props=...)``: returns when valid, else raises its ValidationError.
+        ``cell_texts``: each cell's ``compact`` JSON, if already made."""
+        keys = self._keys(nb, relax_add_props, cell_texts)
         if keys is not None and all(key in self._parts for key in keys):
             return
         nbformat.validate(nb, relax_add_props=relax_add_props)

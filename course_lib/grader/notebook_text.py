@@ -4,9 +4,10 @@ nbformat writes a notebook by deep-copying it, splitting its text into lines and
 Python's pure-Python JSON encoder (``indent=1`` rules out the C one): about 6% of the CPU of grading a
 submission without a kernel. A cohort's graded notebooks are mostly the same cells (the lesson's text,
 restored locked cells), so ``NotebookWriter`` keeps each distinct cell's encoded text, found by the cell's
-compact JSON (which the C encoder makes quickly, and which determines the indented text), and encodes only
-the rest. The notebook is still validated first, as ``nbformat.writes`` does (``known_valid.py``), with the
-same log message.
+compact JSON (which the C encoder makes quickly, which determines the indented text, and which the
+validity check uses too), and encodes only the rest. The notebook is still validated first, as
+``nbformat.writes`` does (``known_valid.py``), with the same log message. A notebook that is not plain
+JSON (bytes in it, say) is left to ``nbformat.writes``.
 """
 
 from __future__ import annotations
@@ -19,13 +20,12 @@ import nbformat
 from nbformat.v4.nbjson import BytesEncoder
 from nbformat.v4.rwbase import split_lines, strip_transient
 
-from .known_valid import KnownValid
+from .known_valid import KnownValid, compact
 
 __all__ = ["NotebookWriter"]
 
 _INDENTED: dict[str, Any] = {"cls": BytesEncoder, "indent": 1, "sort_keys": True, "separators": (",", ": "),
                              "ensure_ascii": False}  # nbformat's JSONWriter
-_COMPACT: dict[str, Any] = {"cls": BytesEncoder, "sort_keys": True, "ensure_ascii": False}
 _PLACEHOLDER = "\0cells\0"  # stands for the cells in the notebook's own text; escaped in JSON, never literal
 _PLACEHOLDER_TEXT = json.dumps(_PLACEHOLDER)
 
@@ -38,8 +38,8 @@ class NotebookWriter:
         self._cells: dict[str, str] = {}
         self.known_valid = known_valid or KnownValid()
 
-    def _cell_text(self, cell: Any) -> str:
-        key = json.dumps(cell, **_COMPACT)
+    def _cell_text(self, cell: Any, key: str) -> str:
+        """The cell's text in the notebook; ``key`` is its ``compact`` JSON."""
         text = self._cells.get(key)
         if text is None:
             # As nbformat: split a copy's text into lines, drop transient metadata, encode; then indent the
@@ -57,14 +57,21 @@ class NotebookWriter:
         if nb.get("nbformat") != 4 or not isinstance(nb.get("cells"), list) or not isinstance(nb.get("metadata"), dict):
             return nbformat.writes(nb)
         try:
-            self.known_valid.validate(nb)
+            keys = [compact(cell) for cell in nb["cells"]]  # one encoding a cell: the check's and the cache's key
+        except (TypeError, ValueError):  # not plain JSON (bytes, say): nbformat's own way
+            return nbformat.writes(nb)
+        ids = [cell.get("id") for cell in nb["cells"]]
+        try:
+            self.known_valid.validate(nb, cell_texts=keys)
         except nbformat.ValidationError as exc:
             nbformat.get_logger().error("Notebook JSON is invalid: %s", exc)
+        if [cell.get("id") for cell in nb["cells"]] != ids:  # nbformat repaired ids: the cells changed
+            keys = [compact(cell) for cell in nb["cells"]]
         metadata = {key: value for key, value in nb["metadata"].items()
                     if key not in ("orig_nbformat", "orig_nbformat_minor", "signature")}
         top = json.dumps({**nb, "metadata": metadata, "cells": _PLACEHOLDER}, **_INDENTED)
         if top.count(_PLACEHOLDER_TEXT) != 1:
             return nbformat.writes(nb)
-        cells = [self._cell_text(cell) for cell in nb["cells"]]
+        cells = [self._cell_text(cell, key) for cell, key in zip(nb["cells"], keys, strict=True)]
         listed = "[\n  " + ",\n  ".join(cells) + "\n ]" if cells else "[]"
         return top.replace(_PLACEHOLDER_TEXT, listed)

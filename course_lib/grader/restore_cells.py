@@ -99,6 +99,7 @@ class RestoreCheckCells(OverwriteCells):
     # Kernel-free batches (batch.py) keep each notebook's gradebook cells for the whole batch: its submissions
     # are graded against one gradebook, under one lock, from one source. None: read once per notebook.
     _kept: dict[tuple[str, str], _NotebookCells] | None = None
+    _coursedir: CourseDirectory | None = None  # made on first use: a configurable costs more than the lookup
 
     def start_batch(self) -> None:
         """From now until the next call, a notebook's gradebook cells are read once for every submission."""
@@ -174,7 +175,7 @@ class RestoreCheckCells(OverwriteCells):
 
     def _source_order(self) -> list[str]:
         """The cell ids in the order of the source notebook (solutions/); the gradebook keeps no order."""
-        if getattr(self, "_coursedir", None) is None:  # made once: a configurable costs more than the lookup
+        if self._coursedir is None:
             self._coursedir = CourseDirectory(config=self.config)
         coursedir = self._coursedir
         path = Path(coursedir.format_path(coursedir.source_directory, ".", self.assignment_id),

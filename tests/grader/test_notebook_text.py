@@ -93,3 +93,14 @@ def test_an_invalid_notebook_is_logged_as_nbformat_logs_it(caplog) -> None:
         text = NotebookWriter().writes(nb)
     assert text == nbformat.writes(nb)
     assert any("Notebook JSON is invalid" in record.getMessage() for record in caplog.records)
+
+
+def test_a_repeated_id_is_repaired_and_written_as_repaired() -> None:
+    nb = nbformat.read(ROOT / "solutions" / "module1" / "module1.ipynb", as_version=4)
+    writer = NotebookWriter()
+    writer.writes(nb)  # its cells are now known and kept
+    nb.cells.insert(1, nbformat.from_dict(dict(nb.cells[0])))  # a kept cell twice: its id twice
+    with pytest.warns(nbformat.warnings.DuplicateCellId):
+        text = writer.writes(nb)  # nbformat's validation gives the copy a new id
+    assert nb.cells[1].id != nb.cells[0].id
+    assert text == nbformat.writes(nb)  # the notebook as repaired, not the cells as they were
