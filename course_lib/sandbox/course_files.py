@@ -7,11 +7,13 @@ apply to it.
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import shutil
 import stat
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,10 +21,15 @@ from typing import Any
 
 from ..models import CONTENT_PATH_ENV, ContentError, content_dirs, exercise_ids, load_exercise, pinned_content
 
-__all__ = ["PRIVATE_MODE_MASK", "frozen_content", "protect_course_files"]
+__all__ = ["PRIVATE_MODE_MASK", "frozen_content", "protect_course_files", "remove_abandoned_snapshots"]
 
 # Folders of trainees' work and the grades: no access at all for other users, no writing for the group.
 PRIVATE_MODE_MASK = 0o027
+SNAPSHOT_PREFIX = "course-grade-content-"
+# Held (flock) by the run that uses the snapshot, and so by nobody once that run is gone, however it ended.
+OWNER_LOCK = ".owner.lock"
+# A snapshot without its lock file is one being made, or one left by a version without locks.
+UNLOCKED_GRACE_S = 3600.0
 _LOG = logging.getLogger(__name__)
 
 
@@ -52,6 +59,39 @@ def protect_course_files(coursedir: Any, log: logging.Logger | Any = _LOG) -> No
         _restrict(root / name, PRIVATE_MODE_MASK, log)
 
 
+def _owner_gone(snapshot: Path) -> bool:
+    try:
+        fd = os.open(snapshot / OWNER_LOCK, os.O_RDONLY | os.O_NOFOLLOW)
+    except FileNotFoundError:
+        return time.time() - snapshot.lstat().st_mtime > UNLOCKED_GRACE_S
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(fd)  # closing drops the probe's own lock
+    return True
+
+
+def remove_abandoned_snapshots(top: Path | None = None) -> list[Path]:
+    """Remove content snapshots whose run is gone (killed with SIGKILL, or the machine stopped).
+
+    A run's ``finally`` removes its own snapshot; only a run that never got
+    there leaves one. Only this user's snapshots are looked at.
+    """
+    removed = []
+    for snapshot in Path(top or tempfile.gettempdir()).glob(SNAPSHOT_PREFIX + "*"):
+        try:
+            info = snapshot.lstat()
+            if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.geteuid() or not _owner_gone(snapshot):
+                continue
+        except OSError:
+            continue  # gone meanwhile, or not ours to read
+        shutil.rmtree(snapshot, ignore_errors=True)
+        removed.append(snapshot)
+    return removed
+
+
 @contextmanager
 def frozen_content() -> Iterator[Path]:
     """Copy every content folder aside and point ``COURSE_CONTENT_PATH`` at the copies for the block.
@@ -59,11 +99,16 @@ def frozen_content() -> Iterator[Path]:
     Every exercise is loaded (and so checked) once, up front. A content file
     changed on disk during the run, by anyone, then changes no score of the
     run. The copy is readable by all (content is not secret: trainees' own
-    kernels read it) but writable only by the grader.
+    kernels read it) but writable only by the grader. Copies left by runs
+    that were killed are removed first.
     """
+    remove_abandoned_snapshots()
     before = os.environ.get(CONTENT_PATH_ENV)
-    snapshot = Path(tempfile.mkdtemp(prefix="course-grade-content-"))
+    snapshot = Path(tempfile.mkdtemp(prefix=SNAPSHOT_PREFIX))
+    # Inherited by the workers: the snapshot counts as in use while any of them lives.
+    owner = os.open(snapshot / OWNER_LOCK, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
     try:
+        fcntl.flock(owner, fcntl.LOCK_EX)
         os.chmod(snapshot, 0o755)
         copies: dict[str, str] = {}
         for index, folder in enumerate(content_dirs()):
@@ -88,3 +133,4 @@ def frozen_content() -> Iterator[Path]:
         else:
             os.environ[CONTENT_PATH_ENV] = before
         shutil.rmtree(snapshot, ignore_errors=True)
+        os.close(owner)
