@@ -168,8 +168,7 @@ def _collect(args: argparse.Namespace, extra: list[str]) -> int:
 
 
 def _grade(args: argparse.Namespace, extra: list[str]) -> int:
-    from .cohort.gradebook import assignment_names, course_settings
-    from .grader.cohort import grade_cohort
+    from .grader.early_check import early_check  # nothing heavy: the checkers fork before nbgrader loads
     from .grader.shards import Shard
 
     try:
@@ -177,20 +176,26 @@ def _grade(args: argparse.Namespace, extra: list[str]) -> int:
     except ValueError as exc:
         print(f"course grade: {exc}", file=sys.stderr)
         return 2
-    assignments = args.assignments
-    if assignments or args.all:
-        # Load the config first, strictly: grading without it would skip the trusted re-scoring.
-        settings = course_settings(args.course_dir, extra)
-        if args.all:
-            assignments = assignment_names(settings.db_url, settings.course_id)
-    if not assignments:
+    if not (args.assignments or args.all):
         print("course grade: name an assignment (or --all)", file=sys.stderr)
         return 2
-    summary = grade_cohort(
-        args.course_dir, assignments, students=args.student, workers=args.workers, force=args.force,
-        feedback=not args.no_feedback, timeout=args.timeout, nbgrader_args=extra, execute=args.execute,
-        nbgrader_steps=args.nbgrader_steps, shard=shard,
-    )
+    waiting = lambda text: print(text, file=sys.stderr, flush=True)  # noqa: E731
+    with early_check(args.course_dir, None if args.all else list(args.assignments), args.student,
+                     not args.no_feedback, shard, args.force, waiting) as early:
+        from .cohort.gradebook import assignment_names, course_settings
+        from .grader.cohort import grade_cohort
+
+        # Load the config first, strictly: grading without it would skip the trusted re-scoring.
+        settings = course_settings(args.course_dir, extra)
+        assignments = assignment_names(settings.db_url, settings.course_id) if args.all else args.assignments
+        if not assignments:
+            print("course grade: name an assignment (or --all)", file=sys.stderr)
+            return 2
+        summary = grade_cohort(
+            args.course_dir, assignments, students=args.student, workers=args.workers, force=args.force,
+            feedback=not args.no_feedback, timeout=args.timeout, nbgrader_args=extra, execute=args.execute,
+            nbgrader_steps=args.nbgrader_steps, shard=shard, early=early,
+        )
     print(summary.text())
     return 1 if summary.failed else 0
 

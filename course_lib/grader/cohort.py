@@ -25,7 +25,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -36,6 +36,7 @@ from ..models import content_files
 from ..sandbox import frozen_content, protect_course_files
 from .bulk import bulk_unsupported, saving_steps
 from .configuration import check_configuration, check_gradebook, confinement_text
+from .early_check import EarlyCheck
 from .gradebook_indexes import ensure_gradebook_indexes
 from .jobs import grade_in_pool, jobs_for, stop_on_signals
 from .locking import course_lock, gradebook_lock, lock_path_for
@@ -43,8 +44,9 @@ from .markers import course_inputs
 from .paths import choose_paths
 from .progress_bar import ProgressBar
 from .shards import Shard
-from .summary import LOG_NAME, GradeSummary, Outcome, Task
-from .unchanged import record_index, unchanged_tasks
+from .summary import LOG_NAME, GradeSummary, Outcome
+from .task import Task, find_submissions
+from .unchanged import EarlyAnswers, record_index, unchanged_tasks
 from .worker import STATE, make_app
 
 __all__ = ["default_workers", "find_submissions", "grade_cohort"]
@@ -58,29 +60,6 @@ def default_workers() -> int:
         cores = os.cpu_count() or 1
     return 2 * cores
 
-
-
-def find_submissions(course_root: Path | str, submitted_dir: str, assignments: Iterable[str],
-                     students: Iterable[str] | None = None) -> list[Task]:
-    """Every ``<submitted>/<student>/<assignment>/`` folder (optionally only some students).
-
-    One ``scandir`` per trainee, not one pattern per assignment: a re-run lists every submission of the
-    cohort (110,000 for 10,000 trainees x 11) before it checks what changed.
-    """
-    wanted = set(students) if students else None
-    names = set(assignments)
-    tasks = []
-    try:
-        with os.scandir(Path(course_root) / submitted_dir) as found:
-            trainees = [e for e in found if wanted is None or e.name in wanted]
-    except FileNotFoundError:
-        return []
-    for trainee in trainees:
-        if not trainee.is_dir():
-            continue
-        with os.scandir(trainee.path) as entries:
-            tasks += [Task(e.name, trainee.name) for e in entries if e.name in names and e.is_dir()]
-    return sorted(tasks)
 
 
 @contextmanager
@@ -108,20 +87,23 @@ def grade_cohort(
     execute: bool = False,
     nbgrader_steps: bool = False,
     shard: Shard | None = None,
+    early: EarlyCheck | None = None,
 ) -> GradeSummary:
     """Grade every submission of ``assignments`` in ``course_dir``; see the module docstring.
 
     ``execute`` runs every notebook in a kernel even where the kernel-free path would give the same grades;
     ``nbgrader_steps`` grades kernel-free assignments with nbgrader's own saving steps instead of the bulk path;
-    ``shard`` grades only that shard's trainees (``shards.py``).
+    ``shard`` grades only that shard's trainees (``shards.py``); ``early``: the checkers ``early_check`` started,
+    which hold the course lock for this run.
     """
     started = time.monotonic()
     argv = [*nbgrader_args, *([f"--Execute.timeout={timeout}"] if timeout else [])]
     # A second run in the same course waits here (and says so) until the first has finished.
     waiting = lambda text: print(text, file=stream or sys.stderr, flush=True)  # noqa: E731
     shard_lock = shard.lock_name if shard else None
-    with course_lock(Path(course_dir).resolve(), on_wait=waiting, shard_lock=shard_lock), \
-            working_dir(Path(course_dir).resolve()), long_lived_objects() as settled:
+    locked = nullcontext() if early is not None else course_lock(Path(course_dir).resolve(), on_wait=waiting,
+                                                                 shard_lock=shard_lock)
+    with locked, working_dir(Path(course_dir).resolve()), long_lived_objects() as settled:
         app = make_app(argv)
         settled()  # the imports and the configuration
         lock = lock_path_for(app.coursedir.db_url, app.coursedir.root)
@@ -133,22 +115,20 @@ def grade_cohort(
         executed = not all(path.kernel_free for path in paths.values())
         runner = check_configuration(app, probe_kernel=executed)
         protect_course_files(app.coursedir, app.log)
-        tasks = find_submissions(app.coursedir.root, app.coursedir.submitted_directory, assignments, students)
-        settled()
-        cohort_size = len(tasks)
-        if shard is not None:
-            tasks = [task for task in tasks if shard.owns(task.student)]
         bulk = _bulk_path(app, nbgrader_steps)
         STATE.update(app=app, lock=lock, paths=paths, bulk=bulk is None)
-        # Without kernels the work is all CPU: one process per core; kernels wait, so two per core then.
-        workers = max(1, min(workers or default_workers() // (1 if executed else 2), len(tasks) or 1))
         log_file = fresh_log(app)
         # Content is read once, before any kernel runs; the forked workers inherit it.
         with frozen_content(), stop_on_signals() as stopped:
             inputs = {a: _course_inputs(app, a) for a in assignments}
             STATE.update(inputs=inputs)
+            tasks, cohort_size, answers = _submissions(app, assignments, students, shard, early)
+            settled()
+            # Without kernels the work is all CPU: one process per core; kernels wait, so two per core then.
+            workers = max(1, min(workers or default_workers() // (1 if executed else 2), len(tasks) or 1))
             index = shard.index_name if shard else ""
-            check = unchanged_tasks(app.coursedir, tasks, inputs, feedback, workers, index, force=force)
+            check = unchanged_tasks(app.coursedir, tasks, inputs, feedback, workers, index, force=force,
+                                    early=answers)
             settled()  # the index: one entry per submission, kept to the end
             outcomes = [Outcome(t, "skipped") for t in check.unchanged]
             todo = check.changed  # in the order of tasks: sorted
@@ -169,6 +149,19 @@ def grade_cohort(
                         saving=None if executed and not any(p.kernel_free for p in paths.values()) else
                         "Gradebook rows of kernel-free assignments: " + (bulk or "written in bulk (the same rows as "
                                                                           "nbgrader's steps, a batch at a time)"))
+
+
+def _submissions(app: AutogradeApp, assignments: Sequence[str], students: Iterable[str] | None,
+                 shard: Shard | None, early: EarlyCheck | None) -> tuple[list[Task], int, EarlyAnswers | None]:
+    """The submissions to grade, how many the whole cohort has, and the early checkers' answers for them (if
+    they listed the same submissions)."""
+    submitted = os.path.join(app.coursedir.root, app.coursedir.submitted_directory)
+    found = early.collect() if early is not None and early.lists(submitted, assignments, students) else None
+    listed = found[0] if found else find_submissions(app.coursedir.root, app.coursedir.submitted_directory,
+                                                     assignments, students)
+    tasks = listed if shard is None else [task for task in listed if shard.owns(task.student)]
+    answers = early.answers(tasks, *found) if early is not None and found else None
+    return tasks, len(listed), answers
 
 
 @contextmanager

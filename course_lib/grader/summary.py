@@ -6,10 +6,10 @@ Plain data, no nbgrader: the parent prints it, the workers return ``Outcome`` s.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from .notes import TO_MARK
 from .paths import GradingPath
+from .task import Task
 
 __all__ = ["LOG_NAME", "GradeSummary", "GradingRefused", "Outcome", "Task"]
 
@@ -18,13 +18,6 @@ LOG_NAME = "course-grade.log"
 
 class GradingRefused(ValueError):
     """Grading with this configuration could let a trainee change grades; the message says why."""
-
-
-class Task(NamedTuple):
-    """One trainee's submission of one assignment (a tuple: a cohort's 110,000 sort and hash at C speed)."""
-
-    assignment: str
-    student: str
 
 
 @dataclass

@@ -40,9 +40,10 @@ from typing import Any, cast
 
 from ..atomic import write_text_atomic
 from .markers import marker_identity, matches, read_marker, stat_signature
-from .summary import Task
+from .task import Task
 
-__all__ = ["INDEX_DIR", "PARALLEL_FROM", "SETTLED_NS", "Check", "record_index", "unchanged_tasks"]
+__all__ = ["INDEX_DIR", "PARALLEL_FROM", "SETTLED_NS", "Check", "EarlyAnswers", "Index", "index_path", "layout_of",
+           "quick_answers", "read_index", "record_index", "unchanged_tasks"]
 
 INDEX_DIR = ".course-grade-index"
 # Below this many submissions one process checks them all: starting processes would cost more.
@@ -156,18 +157,37 @@ def _quick_check(folders: tuple[str, str, str], known: Entry, feedback: bool, sh
         return False
 
 
+def quick_answers(tasks: Sequence[Task], layout: dict[str, list[str]], known: Sequence[Entry | None],
+                  feedback: bool, shapes: dict[str, list[Shape]]) -> list[Entry | bool]:
+    """Per task, the index's own answer: True when it is as its entry says, an updated entry (found by listing),
+    False when that takes the markers (no entry, or something differs). Needs no inputs: an index is only read
+    for the inputs it was written for."""
+    found: list[Entry | bool] = []
+    for task, entry in zip(tasks, known, strict=True):
+        if entry is None:
+            found.append(False)
+            continue
+        submitted, autograded, given = (shape.replace(_STUDENT, task.student) for shape in layout[task.assignment])
+        found.append(_quick_check((submitted, autograded, given), entry, feedback, shapes.get(task.assignment, [])))
+    return found
+
+
 def _check_slice(start: int, stop: int) -> list[Entry | bool | None]:
     """Per task: True when it is as its index entry says (the parent has that entry: only a bool crosses back
     from a forked checker), an updated entry, or else the markers' own answer. Each task's folders and
-    inputs are looked up here, in the checker, not beforehand in the parent."""
+    inputs are looked up here, in the checker, not beforehand in the parent. A task whose index answer is
+    already known (``early``) only gets the markers' answer, and only if it needs it."""
     tasks, layout, inputs, known = _CHECK["tasks"], _CHECK["layout"], _CHECK["inputs"], _CHECK["known"]
-    feedback, shapes = _CHECK["feedback"], _CHECK["shapes"]
+    feedback, shapes, early = _CHECK["feedback"], _CHECK["shapes"], _CHECK["early"]
     found: list[Entry | bool | None] = []
     for i in range(start, stop):
         task, entry = tasks[i], known[i]
         student, assignment = task.student, task.assignment
         folders = tuple(shape.replace(_STUDENT, student) for shape in layout[assignment])
-        answer = _quick_check(folders, entry, feedback, shapes.get(assignment, [])) if entry is not None else False
+        if early is not None and early[i] is not None:
+            answer = early[i]
+        else:
+            answer = _quick_check(folders, entry, feedback, shapes.get(assignment, [])) if entry is not None else False
         found.append(answer if answer is not False else _full_check(folders, inputs[assignment], feedback))
     return found
 
@@ -175,7 +195,7 @@ def _check_slice(start: int, stop: int) -> list[Entry | bool | None]:
 _STUDENT, _ASSIGNMENT = "\0student\0", "\0assignment\0"  # cannot occur in a folder name
 
 
-def _layout(coursedir: Any, assignments: set[str]) -> dict[str, list[str]]:
+def layout_of(coursedir: Any, assignments: set[str]) -> dict[str, list[str]]:
     """Per assignment, its (submitted, autograded, feedback) folders with the trainee left as ``_STUDENT``:
     nbgrader's ``format_path`` once per assignment and step, then plain string replacement per task
     (440,000 calls of it cost a 10,000-trainee re-run 1.8 s)."""
@@ -186,13 +206,16 @@ def _layout(coursedir: Any, assignments: set[str]) -> dict[str, list[str]]:
 
 def _entries(coursedir: Any, tasks: Sequence[Task], inputs: dict[str, str], feedback: bool,
              known: list[Entry | None], processes: int,
-             shapes: dict[str, list[Shape]] | None = None) -> list[Entry | None]:
+             shapes: dict[str, list[Shape]] | None = None,
+             early: list[Entry | bool | None] | None = None) -> list[Entry | None]:
     """Each task's index entry if it is unchanged, else None; in ``processes`` forked processes when many.
-    ``shapes``: each assignment's shapes, for the entries in ``known``."""
-    _CHECK.update(tasks=tasks, layout=_layout(coursedir, {t.assignment for t in tasks}), inputs=inputs,
-                  known=known, feedback=feedback, shapes=shapes or {})
+    ``shapes``: each assignment's shapes, for the entries in ``known``; ``early``: per task, the index's answer
+    if already known (``quick_answers``), else None."""
+    _CHECK.update(tasks=tasks, layout=layout_of(coursedir, {t.assignment for t in tasks}), inputs=inputs,
+                  known=known, feedback=feedback, shapes=shapes or {}, early=early)
+    to_check = len(tasks) if early is None else sum(1 for answer in early if answer is None or answer is False)
     try:
-        if processes < 2 or len(tasks) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        if processes < 2 or to_check < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
             answers = _check_slice(0, len(tasks))
         else:
             step = -(-len(tasks) // (processes * 4))  # a few slices each: one slow slice does not hold all up
@@ -207,20 +230,48 @@ def _entries(coursedir: Any, tasks: Sequence[Task], inputs: dict[str, str], feed
             for entry, answer in zip(known, answers, strict=True)]
 
 
-def _index_path(root: Path, assignment: str, shard: str) -> Path:
-    return root / INDEX_DIR / f"{assignment}{'.' + shard if shard else ''}.json"
+def index_path(root: Path | str, assignment: str, shard: str) -> Path:
+    """Where an assignment's index is kept (each shard keeps its own)."""
+    return Path(root) / INDEX_DIR / f"{assignment}{'.' + shard if shard else ''}.json"
 
 
-def _read_index(path: Path, inputs: str) -> tuple[dict[str, Entry], list[Shape]]:
-    """An assignment's entries and shapes, both empty when the index is missing, torn or for other inputs."""
+def _file_identity(info: os.stat_result) -> tuple[int, int, int, int]:
+    return info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns
+
+
+def read_index(path: Path, inputs: str | None) -> Index:
+    """An assignment's index, empty when it is missing, torn or (``inputs`` given) for other inputs."""
     try:
-        data = json.loads(path.read_bytes())
-        if data.get("inputs") != inputs or not isinstance(data.get("entries"), dict):
-            return {}, []
-        shapes = data.get("shapes", [])
-        return data["entries"], shapes if isinstance(shapes, list) else []
+        with open(path, "rb") as handle:
+            data, info = json.loads(handle.read()), os.fstat(handle.fileno())
+        if not isinstance(data.get("entries"), dict) or (inputs is not None and data.get("inputs") != inputs):
+            return Index()
+        shapes, layout = data.get("shapes", []), data.get("layout")
+        return Index(data["entries"], shapes if isinstance(shapes, list) else [],
+                     layout if isinstance(layout, list) else None,
+                     _file_identity(info), data.get("inputs"))
     except (OSError, ValueError, AttributeError, KeyError):
-        return {}, []
+        return Index()
+
+
+@dataclass
+class Index:
+    """One assignment's index as read: entries per trainee, their shapes, the folders' layout it was written
+    for, and the identity of the file it was read from (inode, size, mtime, ctime)."""
+
+    entries: dict[str, Entry] = field(default_factory=dict)
+    shapes: list[Shape] = field(default_factory=list)
+    layout: list[str] | None = None
+    identity: tuple[int, int, int, int] | None = None
+    inputs: str | None = None
+
+    def is_current(self, path: Path, inputs: str) -> bool:
+        """Whether ``path`` is still the file this was read from, written for ``inputs``."""
+        try:
+            info = os.stat(path)
+        except OSError:
+            return False
+        return inputs == self.inputs and _file_identity(info) == self.identity
 
 
 def _interned(entries: dict[str, Entry], old_shapes: list[Shape]) -> tuple[dict[str, Entry], list[Shape]]:
@@ -249,6 +300,7 @@ class Check:
     index: dict[str, dict[str, Entry]]  # per assignment: the index as read
     shard: str
     shapes: dict[str, list[Shape]] = field(default_factory=dict)  # per assignment: the index's shapes
+    layouts: dict[str, list[str] | None] = field(default_factory=dict)  # per assignment: the layout it records
 
     @property
     def unchanged(self) -> list[Task]:
@@ -260,22 +312,59 @@ class Check:
 
 
 def unchanged_tasks(coursedir: Any, tasks: Sequence[Task], inputs: dict[str, str], feedback: bool,
-                    processes: int, shard: str = "", *, force: bool = False) -> Check:
+                    processes: int, shard: str = "", *, force: bool = False,
+                    early: EarlyAnswers | None = None) -> Check:
     """Which of ``tasks`` have recorded grades (and feedback, if ``feedback``) matching their submission and
     ``inputs``: ``.unchanged``, ``.changed`` (all of them with ``force``).
 
     ``coursedir`` is nbgrader's CourseDirectory; ``inputs`` maps an assignment to what its grades depend on;
-    ``shard`` names this run's shard (each shard keeps its own index).
+    ``shard`` names this run's shard (each shard keeps its own index); ``early``: the index's answers found
+    before the run was ready (``early_check``), taken for an assignment only if they assumed what holds now.
     """
     root = Path(coursedir.root)
-    read = {a: _read_index(_index_path(root, a, shard), inputs[a]) for a in {t.assignment for t in tasks}}
-    index = {a: entries for a, (entries, _) in read.items()}
-    shapes = {a: found for a, (_, found) in read.items()}
+    read = {a: _current_index(root, a, shard, inputs[a], early) for a in {t.assignment for t in tasks}}
+    index = {a: found.entries for a, found in read.items()}
+    shapes = {a: found.shapes for a, found in read.items()}
+    layouts = {a: found.layout for a, found in read.items()}
     if force:
-        return Check(list(tasks), [None] * len(tasks), index, shard, shapes)
+        return Check(list(tasks), [None] * len(tasks), index, shard, shapes, layouts)
     known = [index[t.assignment].get(t.student) for t in tasks]
-    return Check(list(tasks), _entries(coursedir, tasks, inputs, feedback, known, processes, shapes), index, shard,
-                 shapes)
+    answers = early.usable(tasks, read, layout_of(coursedir, set(read))) if early is not None else None
+    return Check(list(tasks), _entries(coursedir, tasks, inputs, feedback, known, processes, shapes, answers), index,
+                 shard, shapes, layouts)
+
+
+def _current_index(root: Path, assignment: str, shard: str, inputs: str, early: EarlyAnswers | None) -> Index:
+    """The assignment's index: as the early check read it if the file is still that one, else read now."""
+    path = index_path(root, assignment, shard)
+    kept = early.indexes.get(assignment) if early is not None else None
+    if kept is not None and kept.is_current(path, inputs):
+        return kept
+    return read_index(path, inputs)
+
+
+@dataclass
+class EarlyAnswers:
+    """The index's answers (``quick_answers``) for a run's tasks, found before the run had loaded nbgrader and the
+    course configuration (``early_check``), with what they assumed: per assignment, the index file read (its
+    identity) and so the folders' layout that file records."""
+
+    tasks: list[Task]
+    answers: list[Entry | bool]
+    indexes: dict[str, Index]
+
+    def usable(self, tasks: Sequence[Task], read: dict[str, Index], layout: dict[str, list[str]]
+               ) -> list[Entry | bool | None] | None:
+        """Per task, its early answer where the assumptions hold (the same index file, written for the layout
+        the configuration gives now, and the same tasks), else None; None when no answer is usable."""
+        if list(tasks) != self.tasks:
+            return None
+        good = {a for a, found in read.items() if found.identity is not None and found.layout == layout[a]
+                and found.identity == getattr(self.indexes.get(a), "identity", None)}
+        if not good:
+            return None
+        return [answer if task.assignment in good else None
+                for task, answer in zip(tasks, self.answers, strict=True)]
 
 
 def record_index(coursedir: Any, check: Check, graded: Sequence[Task], inputs: dict[str, str],
@@ -292,10 +381,12 @@ def record_index(coursedir: Any, check: Check, graded: Sequence[Task], inputs: d
             updated[task.assignment].pop(task.student, None)
         else:
             updated[task.assignment][task.student] = entry
+    layout = layout_of(coursedir, set(updated))
     for assignment, new in updated.items():
         entries = check.index[assignment]
-        if new != entries or not entries:
-            path = _index_path(root, assignment, check.shard)
+        if new != entries or not entries or check.layouts.get(assignment) != layout[assignment]:
+            path = index_path(root, assignment, check.shard)
             path.parent.mkdir(exist_ok=True)
             new, shapes = _interned(new, check.shapes.get(assignment, []))
-            write_text_atomic(path, json.dumps({"inputs": inputs[assignment], "entries": new, "shapes": shapes}))
+            write_text_atomic(path, json.dumps({"inputs": inputs[assignment], "layout": layout[assignment],
+                                                "entries": new, "shapes": shapes}))
