@@ -39,6 +39,7 @@ from .configuration import check_configuration, check_gradebook, confinement_tex
 from .early_check import EarlyCheck
 from .gradebook_indexes import ensure_gradebook_indexes
 from .jobs import grade_in_pool, jobs_for, stop_on_signals
+from .kernel_free import warm_up
 from .locking import course_lock, gradebook_lock, lock_path_for
 from .markers import course_inputs
 from .paths import choose_paths
@@ -122,6 +123,11 @@ def grade_cohort(
         with frozen_content(), stop_on_signals() as stopped:
             inputs = {a: _course_inputs(app, a) for a in assignments}
             STATE.update(inputs=inputs)
+            if early is not None and early.running and not executed:
+                # While the checkers work, what the workers would each do first: load the reply model, and
+                # set up a first feedback page.
+                _preload_reply_model(app, list(assignments))
+                warm_up(app, assignments[0])
             tasks, cohort_size, answers = _submissions(app, assignments, students, shard, early)
             settled()
             # Without kernels the work is all CPU: one process per core; kernels wait, so two per core then.
@@ -193,7 +199,10 @@ def _preload_reply_model(app: AutogradeApp, assignments: list[str]) -> None:
     from ..models import load_exercise
     from ..models.written_reply import WrittenReplyExercise
     from ..nbgrader_cells import graded_exercise_id
+    from ..scoring import sentence_model
 
+    if sentence_model.is_loaded():
+        return
     for assignment in assignments:
         source = Path(app.coursedir.format_path(app.coursedir.source_directory, ".", assignment))
         for path in source.glob("*.ipynb"):

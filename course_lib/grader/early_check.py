@@ -48,6 +48,11 @@ class EarlyCheck:
     _children: list[tuple[int, int]] = field(default_factory=list)  # (pid, read end of its pipe)
     _found: tuple[list[Task], list] | None = None
 
+    @property
+    def running(self) -> bool:
+        """Whether checkers were started and not yet collected."""
+        return bool(self._children)
+
     def lists(self, submitted: str, assignments: Iterable[str], students: Iterable[str] | None) -> bool:
         """Whether the checkers listed what ``find_submissions(submitted, assignments, students)`` lists."""
         return (bool(self._children) and os.path.normpath(submitted) == self.top

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 from threadpoolctl import ThreadpoolController  # type: ignore[import-untyped]
 
-__all__ = ["MODEL_SHA256", "SentenceModel", "model", "model_dir"]
+__all__ = ["MODEL_SHA256", "SentenceModel", "is_loaded", "model", "model_dir"]
 
 MODEL_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 _MAX_TOKENS = 256  # the model's max_seq_length; longer sentences are cut, as sentence-transformers does
@@ -181,6 +181,11 @@ class SentenceModel:
 
 _MODEL: SentenceModel | None = None
 _MODEL_LOCK = threading.Lock()
+
+
+def is_loaded() -> bool:
+    """Whether this process has loaded the model already."""
+    return _MODEL is not None
 
 
 def model() -> SentenceModel:
