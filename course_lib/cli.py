@@ -23,11 +23,13 @@ Run it in the course folder (the one holding nbgrader_config.py) or give
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from .iri_grammar import defer_iri_grammar
 
@@ -36,7 +38,7 @@ defer_iri_grammar()  # before anything imports nbformat: 0.5-1 s off every comma
 if TYPE_CHECKING:  # pragma: no cover - for type checkers only (the commands import lazily)
     from .cohort.gradebook import Cohort, CourseSettings
 
-__all__ = ["build_parser", "main"]
+__all__ = ["build_parser", "main", "run"]
 
 _WRAPS = {
     "release": "nbgrader generate_assignment ASSIGNMENT --force, then nbgrader release_assignment ASSIGNMENT",
@@ -346,5 +348,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
+def run() -> NoReturn:
+    """The ``course`` command: :func:`main`, then leave without tearing the interpreter down.
+
+    Freeing every object of a process that is about to end took a 10,000-trainee re-run 0.4 s after its
+    work was done (nbgrader, SQLAlchemy, nbconvert and NumPy loaded). The exit handlers still run and the
+    output is flushed; with another thread still alive (none is, normally), the exit is the usual one.
+    """
+    code = main()
+    if threading.active_count() > 1:
+        sys.exit(code)
+    atexit._run_exitfuncs()  # logging's shutdown, multiprocessing's, finalizers registered to run at exit
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: what could be said is said
+            pass
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
