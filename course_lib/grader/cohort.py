@@ -45,7 +45,7 @@ from .markers import course_inputs
 from .paths import choose_paths
 from .progress_bar import ProgressBar
 from .shards import Shard
-from .summary import LOG_NAME, GradeSummary, Outcome
+from .summary import LOG_NAME, GradeSummary
 from .task import Task, find_submissions
 from .unchanged import EarlyAnswers, record_index, unchanged_tasks
 from .worker import STATE, make_app
@@ -136,7 +136,7 @@ def grade_cohort(
             check = unchanged_tasks(app.coursedir, tasks, inputs, feedback, workers, index, force=force,
                                     early=answers)
             settled()  # the index: one entry per submission, kept to the end
-            outcomes = [Outcome(t, "skipped") for t in check.unchanged]
+            skipped = check.unchanged
             todo = check.changed  # in the order of tasks: sorted
             bar = ProgressBar(len(todo), "grading ", stream=stream)
             bar.start()
@@ -144,17 +144,17 @@ def grade_cohort(
             _preload_reply_model(app, sorted({t.assignment for t in todo}))
             # Even one worker is a separate process: the instructor's process never runs a trainee's kernel.
             graded = grade_in_pool(jobs, workers, (argv, str(log_file)), force, feedback, bar, stopped)
-            outcomes += graded
             record_index(app.coursedir, check, [o.task for o in graded if o.status != "failed"], inputs, feedback)
         protect_course_files(app.coursedir, app.log)  # feedback/ (and the others) may be new
-    return GradeSummary(sorted(outcomes, key=lambda o: o.task), workers, time.monotonic() - started,
+    return GradeSummary(sorted(graded, key=lambda o: o.task), workers, time.monotonic() - started,
                         confinement=confinement_text(runner, executed), stopped=stopped[0] if stopped else None,
                         paths=[paths[a] for a in assignments],
                         shard=None if shard is None else f"{str(shard).capitalize()}: {len(tasks)} of the "
                                                          f"cohort's {cohort_size} submission(s).",
                         saving=None if executed and not any(p.kernel_free for p in paths.values()) else
                         "Gradebook rows of kernel-free assignments: " + (bulk or "written in bulk (the same rows as "
-                                                                          "nbgrader's steps, a batch at a time)"))
+                                                                          "nbgrader's steps, a batch at a time)"),
+                        skipped=skipped)
 
 
 def _submissions(app: AutogradeApp, assignments: Sequence[str], students: Iterable[str] | None,

@@ -33,9 +33,13 @@ class Outcome:
 
 @dataclass
 class GradeSummary:
-    """Every submission's outcome, and the closing summary printed for the instructor."""
+    """Every submission's outcome, and the closing summary printed for the instructor.
 
-    outcomes: list[Outcome]
+    The submissions a re-run skipped as already graded are kept as tasks (``skipped``), not as an outcome
+    each: a re-run of 10,000 trainees x 11 skips 110,000, and nothing more is said about them.
+    """
+
+    worked: list[Outcome]  # the submissions the run graded, or tried to (sorted by task)
     workers: int
     seconds: float
     confinement: str = ""  # how trainees' code ran (ConfinedExecute's mode), said in the summary
@@ -44,13 +48,20 @@ class GradeSummary:
     feedback_only: bool = False  # ``course feedback``: feedback written again, nothing graded
     saving: str | None = None  # how kernel-free submissions' gradebook rows were written
     shard: str | None = None  # ``--shard K/N``: which part of the cohort this run graded
+    skipped: list[Task] = field(default_factory=list)  # already graded as they are (sorted)
+
+    @property
+    def outcomes(self) -> list[Outcome]:
+        """Every submission's outcome, the skipped ones included, by task."""
+        skipped = [Outcome(task, "skipped") for task in self.skipped]
+        return sorted(self.worked + skipped, key=lambda o: o.task) if skipped else list(self.worked)
 
     def count(self, status: str) -> int:
-        return sum(o.status == status for o in self.outcomes)
+        return sum(o.status == status for o in self.worked) + (len(self.skipped) if status == "skipped" else 0)
 
     @property
     def failed(self) -> list[Outcome]:
-        return [o for o in self.outcomes if o.status == "failed"]
+        return [o for o in self.worked if o.status == "failed"]
 
     def text(self) -> str:
         if self.feedback_only:
@@ -75,12 +86,12 @@ class GradeSummary:
             lines.append("Not graded (fix the submission and run the command again; the others are done):")
             lines += [f"  {o.task.student} / {o.task.assignment}: {o.error}" for o in self.failed]
             lines.append(f"  (nbgrader's full log of this run: {LOG_NAME})")
-        to_mark = sum(note.startswith(TO_MARK) for o in self.outcomes if o.status != "failed" for note in o.notes)
+        to_mark = sum(note.startswith(TO_MARK) for o in self.worked if o.status != "failed" for note in o.notes)
         if to_mark:
             lines.append(f"Sent to the trainer: {to_mark} answer(s) the scorer could not judge are left to mark by "
                          "hand in Formgrader (needs manual grade; the automatic suggestion and its reasons are in "
                          "the cell); they count once marked.")
-        noted = [o for o in self.outcomes if o.notes and o.status != "failed"]
+        noted = [o for o in self.worked if o.notes and o.status != "failed"]
         if noted:
             lines.append("Graded, with problems worth a look:")
             lines += [f"  {o.task.student} / {o.task.assignment}: {'; '.join(o.notes)}" for o in noted]

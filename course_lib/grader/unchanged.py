@@ -181,12 +181,14 @@ def _check_slice(start: int, stop: int) -> list[Entry | bool | None]:
     feedback, shapes, early = _CHECK["feedback"], _CHECK["shapes"], _CHECK["early"]
     found: list[Entry | bool | None] = []
     for i in range(start, stop):
+        answer = early[i] if early is not None else None
+        if answer is not None and answer is not False:
+            found.append(answer)  # the index's answer, found early: nothing to look at
+            continue
         task, entry = tasks[i], known[i]
         student, assignment = task.student, task.assignment
         folders = tuple(shape.replace(_STUDENT, student) for shape in layout[assignment])
-        if early is not None and early[i] is not None:
-            answer = early[i]
-        else:
+        if answer is None:
             answer = _quick_check(folders, entry, feedback, shapes.get(assignment, [])) if entry is not None else False
         found.append(answer if answer is not False else _full_check(folders, inputs[assignment], feedback))
     return found
