@@ -4,7 +4,9 @@ graded and given feedback on all cores, with nbgrader's gradebook as the record.
 One job per module (read ``cohort.py`` first):
 
 - ``cohort``: ``course grade`` from start to summary: checks, what to grade, the pool, the summary;
-- ``summary``: each submission's outcome and the closing summary (plain data);
+- ``summary``: each submission's outcome and the closing summary (plain data); ``task``: what there is to grade;
+- ``unchanged``: which submissions a re-run can skip (markers, and the index that vouches for them);
+- ``early_check``: a re-run's check started in forked checkers before nbgrader has loaded;
 - ``configuration``: refuse a configuration that would let trainees change grades; say how code ran;
 - ``paths``: which assignments need a kernel and which are graded without one;
 - ``jobs``: submissions in jobs, the worker pool, stopping cleanly on SIGTERM or Ctrl-C;
