@@ -1,4 +1,4 @@
-"""What the hub does per user before a server starts: the role's Jupyter config and the lessons.
+"""What the hub does per user before a server starts (the role's Jupyter config and the lessons), and at its start.
 
 Kept out of jupyterhub_config.py so it can be read and tested on its own.
 """
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import pwd
+import signal
 import subprocess
 from collections.abc import Iterable
 from pathlib import Path
@@ -15,7 +16,7 @@ from course_lib.live.publish import LESSON_FOLDER
 from deploy.course_server import FACILITATORS, INSTRUCTORS
 from deploy.server_layout import Layout
 
-__all__ = ["STAFF_GROUPS", "copy_lessons", "role_config", "set_role_environment"]
+__all__ = ["STAFF_GROUPS", "copy_lessons", "restore_interrupt", "role_config", "set_role_environment"]
 
 STAFF_GROUPS = frozenset({INSTRUCTORS, FACILITATORS})
 
@@ -49,3 +50,20 @@ def copy_lessons(username: str, where: Layout) -> None:
         return
     subprocess.run(["runuser", "-u", username, "--", "cp", "-R", "--no-preserve=mode,ownership",
                     f"{where.lessons}/.", str(target)], check=True, timeout=60)
+
+
+def restore_interrupt() -> bool:
+    """Give SIGINT its default (KeyboardInterrupt) back if this process was started with it ignored; True if it was.
+
+    JupyterHub stops each managed service in turn with SIGINT, waits ``Spawner.interrupt_timeout`` (30 s in
+    JupyterHub 6) for it to exit, and only then sends SIGTERM. An ignored signal stays ignored across fork and exec,
+    and the hub starts its services before it installs its own SIGINT handler: a hub started with SIGINT ignored
+    (in the background of a shell script, which ignores SIGINT for background jobs, as the CI runner is) handed
+    that on to every service. Formgrader (Jupyter Server handles SIGINT itself only on a terminal) and the idle
+    culler then ignored the hub's SIGINT, and stopping the hub took 30 s per service. Called by
+    jupyterhub_config.py, before any service starts.
+    """
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+        return False
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    return True

@@ -37,11 +37,16 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from deploy import course_server as names  # noqa: E402
-from deploy.hub_hooks import copy_lessons, set_role_environment  # noqa: E402
+from deploy.hub_hooks import copy_lessons, restore_interrupt, set_role_environment  # noqa: E402
 from deploy.roster import load_roster  # noqa: E402
 from deploy.server_layout import USERNAME_PATTERN, layout  # noqa: E402
 
 c = get_config()  # noqa: F821 - provided by traitlets when this file is loaded
+# The hub stops each service with SIGINT first (then SIGTERM after 30 s): a SIGINT ignored by whoever started the hub
+# would be ignored by every service it starts too (deploy/hub_hooks.py says more).
+if restore_interrupt():
+    print("Course server: this hub was started with SIGINT ignored; its services get the default back, so that "
+          "they stop when the hub stops them.", file=sys.stderr)
 where = layout()
 single_sign_on = os.environ.get("COURSE_HUB_AUTHENTICATOR") == "oidc"  # deploy/sso/oidc.py
 # A bad name stops the hub here, naming the file and entry. With single sign-on the provider's groups

@@ -80,10 +80,22 @@ def serve(app: Application, name: str) -> None:
         server.listen(url.port or 80, bind)
         log.info("%s listening on %s, prefix %s", name, url.geturl(), service_prefix())
         stop = asyncio.Event()
+        received: list[str] = []
+
+        def on_signal(sig: signal.Signals) -> None:
+            received.append(sig.name)
+            stop.set()
+
         loop = asyncio.get_running_loop()
+        # Both, whatever this process inherited (a handler here also replaces an inherited SIG_IGN): the hub stops
+        # a service with SIGINT, then SIGTERM after Spawner.interrupt_timeout.
         for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, stop.set)
+            loop.add_signal_handler(sig, on_signal, sig)
         await stop.wait()
+        log.info("%s stopping on %s", name, received[0])
         server.stop()
 
+    # asyncio.run ends by waiting for the default executor: file work in progress in a worker thread (the exchange
+    # service's) finishes before the process exits; every write is a rename into place.
     asyncio.run(main())
+    log.info("%s stopped", name)

@@ -142,11 +142,17 @@ class CourseHub:
         except OSError:
             return False
 
-    def start(self) -> None:
+    def start(self, *, interrupt_ignored: bool = False) -> None:
+        """Start the hub and wait until its API answers.
+
+        ``interrupt_ignored``: start it with SIGINT ignored, as a shell script starts a command in the background
+        (the CI runner is started so, and so is everything it runs).
+        """
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
                 [str(PREFIX / "bin" / "jupyterhub"), "-f", str(REPO / "deploy" / "jupyterhub_config.py")],
                 cwd=self.state, env=self.env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                preexec_fn=_ignore_interrupt if interrupt_ignored else None,
             )
         deadline = time.monotonic() + HUB_START_TIMEOUT
         while not self._ready():
@@ -207,6 +213,10 @@ class CourseHub:
                        *(f"{k}={v}" for k, v in (env or {}).items())]
         return subprocess.run(["runuser", "-u", user, "--", *environment, *command], cwd=cwd,
                               capture_output=True, text=True, timeout=timeout)
+
+
+def _ignore_interrupt() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _add_os_user(name: str, home: Path, password: str) -> None:
