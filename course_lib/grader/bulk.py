@@ -54,8 +54,8 @@ def saving_steps(steps: list) -> list:
 class BulkGrader(BatchGrader):
     """``BatchGrader`` with phase 2 done by ``BulkRows``; build only where ``bulk_unsupported`` is None."""
 
-    def __init__(self, app: Any, lock: Path, log: logging.Logger) -> None:
-        super().__init__(app, lock, log)
+    def __init__(self, app: Any, lock: Path, log: logging.Logger, exporter: Any = None) -> None:
+        super().__init__(app, lock, log, exporter)
         reason = bulk_unsupported(self.from_save)
         if reason is not None:
             raise ValueError(f"the bulk path cannot replace the configured steps: {reason}")

@@ -117,7 +117,7 @@ def grade_cohort(
         runner = check_configuration(app, probe_kernel=executed)
         protect_course_files(app.coursedir, app.log)
         bulk = _bulk_path(app, nbgrader_steps)
-        STATE.update(app=app, lock=lock, paths=paths, bulk=bulk is None)
+        STATE.update(app=app, lock=lock, paths=paths, bulk=bulk is None, exporter=None)
         log_file = fresh_log(app)
         # Content is read once, before any kernel runs; the forked workers inherit it.
         with frozen_content(), stop_on_signals() as stopped:
@@ -125,9 +125,9 @@ def grade_cohort(
             STATE.update(inputs=inputs)
             if early is not None and early.running and not executed:
                 # While the checkers work, what the workers would each do first: load the reply model, and
-                # set up a first feedback page.
+                # make a feedback exporter that has rendered each assignment's lesson once.
                 _preload_reply_model(app, list(assignments))
-                warm_up(app, assignments[0])
+                STATE.update(exporter=warm_up(app, assignments))
             tasks, cohort_size, answers = _submissions(app, assignments, students, shard, early)
             settled()
             # Without kernels the work is all CPU: one process per core; kernels wait, so two per core then.

@@ -134,7 +134,8 @@ class _OwnedNotebook(NotebookNode):
 class BatchGrader:
     """One worker's kernel-free grading; build once per process, then :meth:`grade` batches."""
 
-    def __init__(self, app: Any, lock: Path, log: logging.Logger) -> None:
+    def __init__(self, app: Any, lock: Path, log: logging.Logger, exporter: Any = None) -> None:
+        """``exporter``: a feedback exporter made beforehand (``warm_up``), else one is made here."""
         self.app, self.lock, self.log = app, lock, log
         self.coursedir = app.coursedir
         self.feedback_reads: BatchReads | None = None
@@ -146,7 +147,8 @@ class BatchGrader:
         self.before_save, self.from_save = steps[:split], steps[split:]
         self.feedback = GenerateFeedback(coursedir=self.coursedir, parent=app)
         self.feedback.writer = FilesWriter(parent=self.feedback, config=self.feedback.config)
-        self.feedback.exporter = self.feedback.exporter_class(parent=self.feedback, config=self.feedback.config)
+        self.feedback.exporter = exporter or self.feedback.exporter_class(parent=self.feedback,
+                                                                          config=self.feedback.config)
         for step in self.feedback.preprocessors:
             self.feedback.exporter.register_preprocessor(step)
         self.gradebook = Gradebook(self.coursedir.db_url, self.coursedir.course_id)
@@ -361,24 +363,31 @@ class BatchGrader:
             raise
 
 
-def warm_up(app: Any, assignment: str) -> None:
-    """Render one feedback page of ``assignment``'s source notebook in this process, and throw it away.
+def warm_up(app: Any, assignments: Sequence[str]) -> Any:
+    """A feedback exporter that has rendered a page of each assignment's released notebook (in memory only).
 
-    A worker's first page costs about 0.4 s more than the next (highlighters, Markdown and sanitizer set up
-    on first use, patterns compiled): done once in the parent before the workers fork, every worker inherits
-    it. The page is made by the exporter class the workers use, in memory only; a failure here costs only
-    the help.
+    A worker's first page of an assignment costs far more than the next: highlighters, Markdown and the
+    sanitizer set up on first use, the template compiled, the lesson's cells rendered, all kept by the
+    exporter for the pages after it (``CourseFeedbackExporter``). Made once in the parent before the
+    workers fork, every worker starts with it (``BatchGrader(exporter=...)``) instead of doing it all again.
+    It is the exporter class and configuration the workers would make; None if anything fails (the
+    workers then make their own).
     """
     try:
         feedback = GenerateFeedback(coursedir=app.coursedir, parent=app)
         exporter = feedback.exporter_class(parent=feedback, config=feedback.config)
-        source = Path(app.coursedir.format_path(app.coursedir.source_directory, ".", assignment))
-        for path in _notebooks_in(source)[:1]:
-            nb = nbformat.read(str(path), as_version=4)
-            resources = ResourcesDict(nbgrader=ResourcesDict(score=0.0, max_score=0.0, late_penalty=0.0))
-            exporter.from_notebook_node(nb, resources)
+        fmt = app.coursedir.format_path
+        for assignment in assignments:
+            release = Path(fmt(app.coursedir.release_directory, ".", assignment))
+            source = Path(fmt(app.coursedir.source_directory, ".", assignment))
+            for path in _notebooks_in(release) or _notebooks_in(source):
+                nb = nbformat.read(str(path), as_version=4)
+                resources = ResourcesDict(nbgrader=ResourcesDict(score=0.0, max_score=0.0, late_penalty=0.0))
+                exporter.from_notebook_node(nb, resources)
+        return exporter
     except Exception:  # noqa: BLE001 - only a head start
-        app.log.debug("Warming up the feedback pages of %s failed", assignment, exc_info=True)
+        app.log.debug("Warming up the feedback pages failed", exc_info=True)
+        return None
 
 
 class SubmissionProblem(ValueError):

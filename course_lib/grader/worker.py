@@ -73,7 +73,7 @@ def grade_batch(tasks: Sequence[Task], force: bool, feedback: bool) -> list[Outc
     app, lock = STATE["app"], STATE["lock"]
     if "batch" not in STATE:  # built once per worker, after the fork: its gradebook connection is its own
         kind = BulkGrader if STATE.get("bulk") else BatchGrader
-        STATE["batch"] = kind(app, lock, app.log)
+        STATE["batch"] = kind(app, lock, app.log, STATE.pop("exporter", None))  # warm_up's, if the parent made one
     batch: BatchGrader = STATE["batch"]
     inputs: dict[str, str] = STATE.get("inputs", {})
     timeout = app.config.Execute.get("timeout", "the")
