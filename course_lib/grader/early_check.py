@@ -182,6 +182,7 @@ def _submitted_top(assignment: str, layout: list[str] | None) -> str | None:
         return None
     tail = f"{os.sep}{_STUDENT}{os.sep}{assignment}"
     submitted = layout[0]
-    if not submitted.endswith(tail) or _STUDENT in submitted[: -len(tail)]:
+    # nbgrader makes the course root absolute: a relative layout would be read from another folder here.
+    if not os.path.isabs(submitted) or not submitted.endswith(tail) or _STUDENT in submitted[: -len(tail)]:
         return None
     return os.path.normpath(submitted[: -len(tail)])

@@ -25,8 +25,9 @@ from nbgrader.api import Gradebook
 from course_lib.grader import early_check as early_module
 from course_lib.grader import unchanged
 from course_lib.grader.early_check import early_check
+from course_lib.grader.shards import Shard
 from course_lib.grader.task import find_submissions
-from course_lib.grader.unchanged import INDEX_DIR, unchanged_tasks
+from course_lib.grader.unchanged import INDEX_DIR, record_index, unchanged_tasks
 from course_lib.store import AnswerStore
 from tests.synthetic import GOOD_BRAINSTORM
 
@@ -102,6 +103,24 @@ def test_another_layout_in_the_configuration_voids_the_early_answers(tmp_path):
         found = early.collect()
     assert found == ([], [])
     assert early.answers(tasks, *found).usable(tasks, {}, {}) is None  # other tasks: nothing taken
+
+
+def test_a_shard_gets_answers_for_its_own_trainees_as_its_own_check_gives_them(tmp_path):
+    shard = Shard(1, 2)
+    tasks = [graded(tmp_path, f"t{n}") for n in range(8)]
+    mine = [task for task in tasks if shard.owns(task.student)]
+    assert 0 < len(mine) < len(tasks)
+    found = unchanged_tasks(Dirs(tmp_path), mine, INPUTS, True, 1, shard.index_name)
+    record_index(Dirs(tmp_path), found, [], INPUTS, True)  # the shard's own index
+    AnswerStore(answers_file(tmp_path, mine[0].student).parent).save("m1-brainstorm", ["changed"])
+    with early_check(tmp_path, ["module1"], None, True, shard, False, print) as early:
+        listed, answers = early.collect()
+        early_found = unchanged_tasks(Dirs(tmp_path), mine, INPUTS, True, 1, shard.index_name,
+                                      early=early.answers(mine, listed, answers))
+    assert listed == tasks  # the whole cohort is listed (the summary says how many it has)
+    assert not any(answer for task, answer in zip(listed, answers, strict=True) if task not in mine)
+    assert early_found.unchanged == mine[1:]
+    assert early_found.unchanged == unchanged_tasks(Dirs(tmp_path), mine, INPUTS, True, 1, shard.index_name).unchanged
 
 
 def test_no_checker_starts_without_an_index_or_with_force(tmp_path):
