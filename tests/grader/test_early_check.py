@@ -216,3 +216,29 @@ def test_a_real_rerun_with_early_answers_grades_only_what_changed(graded_course,
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}", "customer-service") as gb:
         assert gb.find_grade("m1-brainstorm", "module1", "module1", "t2").score < gb.find_grade(
             "m1-brainstorm", "module1", "module1", "t0").score
+
+
+def test_a_failing_checker_costs_only_its_help(tmp_path, monkeypatch):
+    tasks = [graded(tmp_path, name) for name in ("ann", "bob")]
+    rerun(tmp_path, tasks)
+
+    def broken(*args):
+        raise OSError("a file system hiccup")
+
+    monkeypatch.setattr(early_module, "quick_answers", broken)  # the forked checkers inherit it
+    with early_check(tmp_path, ["module1"], None, True, None, False, print) as early:
+        assert early.collect() is None  # the run then lists and checks everything itself
+    assert unchanged_tasks(Dirs(tmp_path), tasks, INPUTS, True, 1).unchanged == tasks
+
+
+def test_a_run_that_fails_ends_its_checkers(tmp_path):
+    tasks = [graded(tmp_path, name) for name in ("ann", "bob")]
+    rerun(tmp_path, tasks)
+    with pytest.raises(RuntimeError, match="the configuration is broken"):
+        with early_check(tmp_path, ["module1"], None, True, None, False, print) as early:
+            pids = [pid for pid, _ in early._children]
+            assert pids
+            raise RuntimeError("the configuration is broken")
+    for pid in pids:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)  # ended and reaped: no checker, no zombie left
