@@ -64,12 +64,14 @@ class EarlyCheck:
         for each; None if a checker failed. Waits for the checkers."""
         if self._found is None and self._children:
             parts = []
-            for pid, fd in self._children:
+            while self._children:
+                pid, fd = self._children[0]
+                self._children[0] = (pid, -1)  # the file object below owns (and closes) the pipe from here on
                 with os.fdopen(fd, "rb") as pipe:
                     data = pipe.read()
                 _, status = os.waitpid(pid, 0)
+                self._children.pop(0)  # reaped: a signal before this leaves it to stop()
                 parts.append(pickle.loads(data) if status == 0 and data else None)  # noqa: S301 - our own child
-            self._children = []
             complete = [part for part in parts if part is not None]
             if len(complete) == len(parts):
                 pairs = sorted((pair for tasks, answers in complete for pair in zip(tasks, answers, strict=True)),
@@ -87,12 +89,13 @@ class EarlyCheck:
     def stop(self) -> None:
         """End checkers not collected (the run failed or did not need them)."""
         for pid, fd in self._children:
-            os.close(fd)
+            if fd >= 0:
+                os.close(fd)
             try:
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            os.waitpid(pid, 0)
+                os.waitpid(pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass  # reaped already
         self._children = []
 
 
