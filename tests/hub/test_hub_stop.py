@@ -81,8 +81,10 @@ def test_restore_interrupt_gives_sigint_back_to_what_the_hub_starts() -> None:
         subprocess.run([sys.executable, "-c", "import signal; print(signal.getsignal(signal.SIGINT))"])
     """)
     for ignored in (True, False):
+        # Set either way: CI itself may run with SIGINT ignored, which the child would otherwise inherit.
+        disposition = signal.SIG_IGN if ignored else signal.SIG_DFL
         done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60,
-                              preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if ignored else None)
+                              preexec_fn=lambda d=disposition: signal.signal(signal.SIGINT, d))
         assert done.returncode == 0, done.stderr
         first, child = done.stdout.splitlines()
         assert first == ("True False" if ignored else "False False")
