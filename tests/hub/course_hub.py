@@ -225,19 +225,32 @@ def _add_os_user(name: str, home: Path, password: str) -> None:
     subprocess.run(["chpasswd"], input=f"{name}:{password}\n", text=True, check=True, capture_output=True)
 
 
-def _end_orphaned_services(hub_api_port: int) -> None:
-    """End hub services (the root-run idle culler) left running by a hub that exited without cleaning up."""
-    marker = f"JUPYTERHUB_API_URL=http://127.0.0.1:{hub_api_port}/".encode()
+def process_environments() -> Iterator[tuple[int, dict[str, str]]]:
+    """(pid, environment) of every process whose environment can be read (all of them, as root)."""
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
             continue
         try:
-            environ = (proc / "environ").read_bytes().split(b"\0")
-            # Services only (JUPYTERHUB_SERVICE_NAME): trainees' servers have the hub's URL too, and outlive it.
-            if any(item.startswith(marker) for item in environ) and any(
-                    item.startswith(b"JUPYTERHUB_SERVICE_NAME=") for item in environ):
-                os.kill(int(proc.name), signal.SIGKILL)
-        except (OSError, ProcessLookupError):
+            items = (proc / "environ").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        yield int(proc.name), dict(item.decode(errors="replace").split("=", 1) for item in items if b"=" in item)
+
+
+def hub_services(hub_api_port: int) -> dict[str, int]:
+    """Service name -> pid of the services a hub runs (by the hub API URL in their environment). Services only
+    (JUPYTERHUB_SERVICE_NAME): trainees' servers have the hub's URL too, and outlive it."""
+    prefix = f"http://127.0.0.1:{hub_api_port}/"
+    return {env["JUPYTERHUB_SERVICE_NAME"]: pid for pid, env in process_environments()
+            if "JUPYTERHUB_SERVICE_NAME" in env and env.get("JUPYTERHUB_API_URL", "").startswith(prefix)}
+
+
+def _end_orphaned_services(hub_api_port: int) -> None:
+    """End hub services (the root-run idle culler) left running by a hub that exited without cleaning up."""
+    for pid in hub_services(hub_api_port).values():
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:  # gone meanwhile
             continue
 
 

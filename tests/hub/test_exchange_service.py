@@ -29,7 +29,7 @@ import pytest
 from course_lib.hub_exchange.client import ExchangeClient, ServiceError
 from deploy.course_server import COURSE_ID, EXCHANGE_SERVICE, GRADER_SERVICE, INSTRUCTORS, TRAINEES
 from tests.hub.conftest import _require_hub
-from tests.hub.course_hub import PREFIX, CourseHub, course_hub
+from tests.hub.course_hub import PREFIX, CourseHub, course_hub, process_environments
 
 ROSTER = {TRAINEES: ["ana", "ben"], INSTRUCTORS: ["ines"]}
 IDEAS = {"ana": ["Listen to the whole question first"], "ben": ["Greet every caller by name"]}
@@ -38,17 +38,10 @@ FORGED = ["ana pretending to be ben"]
 
 def _process_environment(match) -> dict[str, str]:
     """The environment of the first process whose environment satisfies ``match`` (read as root)."""
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            items = (proc / "environ").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        env = dict(item.decode(errors="replace").split("=", 1) for item in items if b"=" in item)
-        if match(env):
-            return env
-    raise LookupError("no such process")
+    found = next((env for _, env in process_environments() if match(env)), None)
+    if found is None:
+        raise LookupError("no such process")
+    return found
 
 
 @pytest.fixture(scope="module")

@@ -30,7 +30,7 @@ from deploy.course_server import (
     TRAINEES,
 )
 from tests.hub.conftest import _require_hub
-from tests.hub.course_hub import REPO, CourseHub, course_hub
+from tests.hub.course_hub import REPO, CourseHub, course_hub, hub_services
 from tests.servers import log_text
 
 ROSTER = {TRAINEES: ["ana"], INSTRUCTORS: ["ines"], FACILITATORS: ["fay"]}
@@ -48,20 +48,8 @@ def _ignores_sigint(pid: int) -> bool:
 
 
 def _services(hub: CourseHub) -> dict[str, int]:
-    """Service name -> pid of the services this hub runs (found by their hub API URL, as the harness does)."""
-    marker = f"JUPYTERHUB_API_URL=http://127.0.0.1:{hub.port + 2}/".encode()
-    found = {}
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            environ = (proc / "environ").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        names = [item.split(b"=", 1)[1].decode() for item in environ if item.startswith(b"JUPYTERHUB_SERVICE_NAME=")]
-        if names and any(item.startswith(marker) for item in environ):
-            found[names[0]] = int(proc.name)
-    return found
+    """Service name -> pid of the services this hub runs."""
+    return hub_services(hub.port + 2)
 
 
 def _alive(pid: int) -> bool:
