@@ -319,6 +319,13 @@ class CourseFeedbackExporter(HTMLExporter):
             self.log.error("Notebook is invalid after preprocessor %s", preprocessor)
             raise
 
+    def _create_environment(self) -> Any:
+        environment = super()._create_environment()
+        # Each template is read once per exporter: with Jinja's default, every page of a cohort looked up the
+        # modification time of all nine template files it extends or includes.
+        environment.auto_reload = False
+        return environment
+
     def _init_preprocessors(self) -> None:
         super()._init_preprocessors()
         # The classic template's conf.json adds a step that builds Pygments' style sheet into

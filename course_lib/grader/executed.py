@@ -28,7 +28,7 @@ from .nbgrader_adapter import exporter_steps, regular_files_only, set_exporter_s
 from .notes import submission_notes
 from .paths import GradingPath, without_execution
 from .summary import LOG_NAME, Outcome, Task
-from .worker import STATE
+from .worker import STATE, flush_log
 
 __all__ = ["GRADEBOOK_STEPS", "grade_one"]
 
@@ -179,9 +179,11 @@ def grade_one(task: Task, force: bool, feedback: bool) -> Outcome:
     except KeyboardInterrupt:
         # Stopped: nbgrader and ConfinedExecute have cleaned up on the way here. Leave at once rather
         # than take the next submission the pool may already have queued.
+        flush_log()
         os._exit(128 + signal.SIGTERM)
     finally:
         app.log.removeHandler(collect)
+        flush_log()
         outcome.seconds = time.monotonic() - started
     return outcome
 

@@ -33,7 +33,7 @@ from .kernel_free import BatchGrader, one_line
 from .locking import course_lock, gradebook_lock, lock_path_for
 from .progress_bar import ProgressBar
 from .summary import GradeSummary, Outcome, Task
-from .worker import STATE, make_app
+from .worker import STATE, flush_log, make_app
 
 __all__ = ["feedback_batch", "feedback_cohort"]
 
@@ -93,4 +93,7 @@ def feedback_batch(tasks: Sequence[Task]) -> list[Outcome]:
             outcomes.append(outcome)
         return outcomes
     except KeyboardInterrupt:
+        flush_log()
         os._exit(128 + signal.SIGTERM)  # stopped: leave at once, as grading does
+    finally:
+        flush_log()

@@ -24,7 +24,6 @@ import hashlib
 import json
 import os
 import stat
-import tempfile
 from pathlib import Path
 
 __all__ = ["MARKER", "MARKER_PREFIX", "course_inputs", "fingerprint", "is_marked", "mark_graded", "marker_identity",
@@ -34,21 +33,58 @@ MARKER_PREFIX = ".course-graded"  # the marker and its temporary file while it i
 MARKER = MARKER_PREFIX + ".json"
 
 
+def _entries(top: str) -> list[tuple[str, str, str, os.stat_result | None]]:
+    """Every entry under ``top`` except real folders, which are entered (links never followed), with one
+    ``scandir`` per folder: ``(folder path, name, relative path, lstat or None if it vanished)``.
+
+    The folder paths are spelled as ``os.walk(top)`` spells them, so sorting by them gives its order.
+    """
+    found = []
+    todo = [(top, "")]
+    while todo:
+        folder, prefix = todo.pop()
+        try:
+            with os.scandir(folder) as listing:
+                for entry in listing:
+                    if entry.is_dir(follow_symlinks=False):
+                        todo.append((entry.path, prefix + entry.name + os.sep))
+                        continue
+                    try:
+                        info: os.stat_result | None = entry.stat(follow_symlinks=False)
+                    except OSError:
+                        info = None
+                    found.append((folder, entry.name, prefix + entry.name, info))
+        except OSError:  # as os.walk: a folder that cannot be listed adds nothing
+            continue
+    return found
+
+
+def _digest(entries: list[tuple[str, str, str, os.stat_result | None]]) -> str:
+    # os.walk's order (folders by path, names within), so a marker written before keeps matching.
+    digest = hashlib.sha256()
+    for folder, _name, relative, info in sorted(entries, key=lambda entry: (entry[0], entry[1])):
+        digest.update(relative.encode("utf-8", "surrogateescape") + b"\0")
+        if info is None or not stat.S_ISREG(info.st_mode):
+            digest.update(b"not a regular file\0")
+            continue
+        with open(os.path.join(folder, _name), "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _signature(entries: list[tuple[str, str, str, os.stat_result | None]]) -> list[list]:
+    found = []
+    for _folder, _name, relative, info in entries:
+        regular = info is not None and stat.S_ISREG(info.st_mode)
+        found.append([relative, info.st_size if regular else -1, info.st_mtime_ns if regular else -1])  # type: ignore[union-attr]
+    return sorted(found)
+
+
 def fingerprint(submission: Path) -> str:
     """SHA-256 over every entry's relative path, kind and (for regular files) content."""
-    digest = hashlib.sha256()
-    for folder, dirs, files in sorted(os.walk(submission)):
-        for name in sorted(files + [d for d in dirs if os.path.islink(os.path.join(folder, d))]):
-            path = os.path.join(folder, name)
-            digest.update(os.path.relpath(path, submission).encode("utf-8", "surrogateescape") + b"\0")
-            if os.path.islink(path) or not os.path.isfile(path):
-                digest.update(b"not a regular file\0")
-                continue
-            with open(path, "rb") as handle:
-                for block in iter(lambda: handle.read(1 << 20), b""):
-                    digest.update(block)
-            digest.update(b"\0")
-    return digest.hexdigest()
+    return _digest(_entries(os.fspath(submission)))
 
 
 def stat_signature(folder: Path | str, folders: list[list] | None = None) -> list[list]:
@@ -99,17 +135,20 @@ def course_inputs(paths: list[Path]) -> str:
 
 def mark_graded(autograded: Path, submission: Path, inputs: str = "") -> None:
     """Record (atomically) that ``autograded`` holds the recorded grades of ``submission`` as it is now."""
-    data = json.dumps({"submission": fingerprint(submission), "inputs": inputs,
-                       "files": stat_signature(submission)}).encode()
+    entries = _entries(os.fspath(submission))  # one listing for the fingerprint and the signature
+    data = json.dumps({"submission": _digest(entries), "inputs": inputs, "files": _signature(entries)}).encode()
     # Atomic (rename) but not fsynced: a marker is derived data. One lost or torn by a power cut fails the
     # JSON read or the fingerprint, and the submission is graded again; the grades themselves are committed
     # to the gradebook before any marker is written. Two fsyncs a submission cost ~4 ms of wall time here.
-    fd, tmp = tempfile.mkstemp(prefix=MARKER_PREFIX + "-", dir=autograded)
+    # The folder is the grader's alone and one process writes a submission's marker (the course lock), so
+    # the temporary name needs no randomness: the process id keeps a killed run's leftover apart.
+    tmp = os.path.join(autograded, f"{MARKER_PREFIX}-{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
     try:
         os.write(fd, data)
     finally:
         os.close(fd)
-    os.replace(tmp, autograded / MARKER)
+    os.replace(tmp, os.path.join(autograded, MARKER))
 
 
 def _identity(info: os.stat_result) -> list[int]:

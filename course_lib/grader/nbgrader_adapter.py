@@ -21,7 +21,8 @@
   swaps in a ``find_all_files`` that lists regular files only (and never the
   grader's own marker), for the duration of one copy; it decides ignored files
   as ``nbgrader.utils.is_ignored`` does, without its glob per file
-  (``file_listing.py``).
+  (``file_listing.py``), and copies each with :func:`copy_regular_file`
+  (``shutil.copy``'s result, without its dozen checks per file).
 
 :func:`check_nbgrader` verifies these assumptions; a test calls it, so an
 nbgrader upgrade that changes them fails loudly instead of silently
@@ -33,6 +34,7 @@ from __future__ import annotations
 import inspect
 import json
 import os
+import shutil
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -53,7 +55,8 @@ from nbgrader.api import Gradebook
 from .file_listing import find_all_files
 
 __all__ = [
-    "DeferredCommits", "check_nbgrader", "checked_schemas_once", "deferred_commits", "exporter_steps",
+    "DeferredCommits", "check_nbgrader", "checked_schemas_once", "copy_regular_file", "deferred_commits",
+    "exporter_steps",
     "regular_files_only", "set_exporter_steps", "shared_gradebook",
 ]
 
@@ -193,10 +196,45 @@ def checked_schemas_once() -> Iterator[None]:
         nbgraderformat_common.jsonschema = original
 
 
+def copy_regular_file(source: str, dest: str) -> None:
+    """``shutil.copy(source, dest)`` for a regular file: the content and the permission bits.
+
+    ``shutil.copy`` asks a dozen questions of both paths first (same file? a folder? a FIFO?); here the
+    source is opened without following a link and must still be a regular file (OSError otherwise, as a
+    file swapped for a link after the listing), and ``dest`` is a new name in a folder only the grader writes.
+    """
+    fd = os.open(source, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)  # a FIFO would block
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(f"{source} is not a regular file")
+        with open(fd, "rb", closefd=False) as handle:
+            data = handle.read()
+    finally:
+        os.close(fd)
+    out = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(out, view):]
+        os.fchmod(out, stat.S_IMODE(info.st_mode))
+    finally:
+        os.close(out)
+
+
+class _ShutilCopyingRegularFiles:
+    """``shutil`` as nbgrader's converters module sees it, with ``copy`` for regular files only."""
+
+    copy = staticmethod(copy_regular_file)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(shutil, name)
+
+
 @contextmanager
 def regular_files_only(excluded_prefixes: tuple[str, ...] = ()) -> Iterator[list[str]]:
     """Within the block, nbgrader copies only regular files (none named ``excluded_prefixes*``); yields the rest."""
-    original = converters_base.find_all_files
+    original, original_shutil = converters_base.find_all_files, converters_base.shutil
     skipped: list[str] = []
 
     def find_regular_files(path: str, exclude: Any = None) -> list[str]:
@@ -213,10 +251,11 @@ def regular_files_only(excluded_prefixes: tuple[str, ...] = ()) -> Iterator[list
         return kept
 
     converters_base.find_all_files = find_regular_files
+    converters_base.shutil = _ShutilCopyingRegularFiles()
     try:
         yield skipped
     finally:
-        converters_base.find_all_files = original
+        converters_base.find_all_files, converters_base.shutil = original, original_shutil
 
 
 def check_nbgrader() -> None:
@@ -226,6 +265,7 @@ def check_nbgrader() -> None:
         "nbgrader's BaseConverter.init_assignment no longer copies with find_all_files + shutil.copy: "
         "review course_lib/cohort/nbgrader_adapter.regular_files_only")
     assert callable(getattr(converters_base, "find_all_files", None)), "nbgrader.converters.base.find_all_files is gone"
+    assert getattr(converters_base, "shutil", None) is shutil, "nbgrader.converters.base no longer imports shutil"
     assert "glob.glob(os.path.join(dirname, expr))" in inspect.getsource(nbgrader_utils.is_ignored), (
         "nbgrader.utils.is_ignored no longer globs each pattern in the file's folder: review file_listing.py")
     assert isinstance(Exporter()._preprocessors, list), "nbconvert's Exporter._preprocessors is not a list"

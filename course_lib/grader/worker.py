@@ -8,6 +8,8 @@ submissions in process.
 from __future__ import annotations
 
 import logging
+import logging.handlers
+import multiprocessing.util
 import os
 import signal
 import time
@@ -24,10 +26,11 @@ from .locking import lock_path_for
 from .nbgrader_adapter import checked_schemas_once
 from .summary import Outcome, Task
 
-__all__ = ["STATE", "grade_batch", "init_worker", "make_app"]
+__all__ = ["LOG_BUFFER", "STATE", "flush_log", "grade_batch", "init_worker", "make_app"]
 
 # The worker's state: set in the parent before forking (inherited), or by init_worker.
 STATE: dict[str, Any] = {}
+LOG_BUFFER = 1000  # log records held before they are written
 
 
 def make_app(argv: Sequence[str]) -> AutogradeApp:
@@ -50,8 +53,13 @@ def init_worker(argv: Sequence[str], log_file: str) -> None:
     fd = os.open(log_file, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     os.dup2(fd, 2)
     os.close(fd)
-    handler = logging.FileHandler(log_file)
-    handler.setFormatter(logging.Formatter(f"[%(levelname)s {os.getpid()}] %(message)s"))
+    to_file = logging.FileHandler(log_file)
+    to_file.setFormatter(logging.Formatter(f"[%(levelname)s {os.getpid()}] %(message)s"))
+    # nbgrader logs several lines a submission: written a batch at a time, not one write each. A warning or
+    # an error goes out at once, with the lines before it; the rest at the end of each batch and on exit.
+    handler = logging.handlers.MemoryHandler(LOG_BUFFER, flushLevel=logging.WARNING, target=to_file)
+    multiprocessing.util.Finalize(handler, handler.flush, exitpriority=10)
+    STATE["log_handler"] = handler
     STATE["app"].log.addHandler(handler)
     STATE["app"].log.setLevel(logging.INFO)
     warnings.simplefilter("ignore", SAWarning)  # nbgrader 0.9.6's own, harmless on every new submission
@@ -63,6 +71,13 @@ def init_worker(argv: Sequence[str], log_file: str) -> None:
 
 def _interrupt(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
+def flush_log() -> None:
+    """Write out the log records this worker still holds."""
+    handler = STATE.get("log_handler")
+    if handler is not None:
+        handler.flush()
 
 
 
@@ -94,6 +109,9 @@ def grade_batch(tasks: Sequence[Task], force: bool, feedback: bool) -> list[Outc
             outcomes.append(outcome)
         return outcomes
     except KeyboardInterrupt:
+        flush_log()
         os._exit(128 + signal.SIGTERM)  # as in grade_one: stopped, leave at once
+    finally:
+        flush_log()
 
 

@@ -380,3 +380,11 @@ def test_a_rerun_grades_only_what_changed_and_everything_after_a_source_change(c
     source.write_text(source.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     changed = course_cli(free, "grade", ASSIGNMENT, env=courses["env"])
     assert f"Graded {graded} submission(s), skipped 0" in changed.stdout, changed.stdout
+
+
+def test_the_log_holds_nbgrader_s_lines_for_every_graded_submission(courses):
+    """Workers write their log a batch at a time: after the run nothing of it is missing."""
+    log = (courses["free"] / "course-grade.log").read_text()
+    for student in STUDENTS:
+        assert f"autograded/{student}/{ASSIGNMENT}/" in log, student  # nbgrader's "Writing ... bytes to" line
+        assert f"feedback/{student}/{ASSIGNMENT}/" in log, student
