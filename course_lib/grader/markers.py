@@ -62,12 +62,12 @@ def _entries(top: str) -> list[tuple[str, str, str, os.stat_result | None]]:
 def _digest(entries: list[tuple[str, str, str, os.stat_result | None]]) -> str:
     # os.walk's order (folders by path, names within), so a marker written before keeps matching.
     digest = hashlib.sha256()
-    for folder, _name, relative, info in sorted(entries, key=lambda entry: (entry[0], entry[1])):
+    for folder, name, relative, info in sorted(entries, key=lambda entry: (entry[0], entry[1])):
         digest.update(relative.encode("utf-8", "surrogateescape") + b"\0")
         if info is None or not stat.S_ISREG(info.st_mode):
             digest.update(b"not a regular file\0")
             continue
-        with open(os.path.join(folder, _name), "rb") as handle:
+        with open(os.path.join(folder, name), "rb") as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
         digest.update(b"\0")

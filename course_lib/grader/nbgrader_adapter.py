@@ -56,8 +56,7 @@ from .file_listing import find_all_files
 
 __all__ = [
     "DeferredCommits", "check_nbgrader", "checked_schemas_once", "copy_regular_file", "deferred_commits",
-    "exporter_steps",
-    "regular_files_only", "set_exporter_steps", "shared_gradebook",
+    "exporter_steps", "regular_files_only", "set_exporter_steps", "shared_gradebook",
 ]
 
 # The modules whose preprocessors open the gradebook by the module-level name ``Gradebook``.
