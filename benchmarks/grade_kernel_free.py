@@ -288,6 +288,25 @@ def change_answers(course: Path, count: int, rng: random.Random) -> int:
     return changed
 
 
+def same_work(plain: Path, more: Path, assignment: str, extra_n: int, autograde_wall: float,
+              autograde_cpu: float, per: float, cpu_per: float) -> dict[str, object]:
+    """The same work on both sides: ``course grade`` writes the feedback pages as it grades, so nbgrader's
+    ``generate_feedback`` joins its ``autograde``; each further submission's cost, as for ``autograde``.
+    Run on the two plain copies after their ``autograde``."""
+    small_wall, _, _, small_cpu = run([sys.executable, "-m", "nbgrader", "generate_feedback", assignment], plain)
+    large_wall, _, _, large_cpu = run([sys.executable, "-m", "nbgrader", "generate_feedback", assignment], more)
+    feedback_wall, feedback_cpu = (large_wall - small_wall) / extra_n, (large_cpu - small_cpu) / extra_n
+    both_wall, both_cpu = autograde_wall + feedback_wall, autograde_cpu + feedback_cpu
+    print(f"plain nbgrader generate_feedback on the same two samples: {small_wall:.1f} and {large_wall:.1f} s "
+          f"wall; each further submission {feedback_wall * 1000:.0f} ms wall, {feedback_cpu * 1000:.0f} ms CPU")
+    print(f"the same work (grades and feedback pages), each further submission: nbgrader autograde + "
+          f"generate_feedback {both_wall * 1000:.0f} ms wall, {both_cpu * 1000:.0f} ms CPU; course grade "
+          f"{per * 1000:.1f} ms wall, {cpu_per * 1000:.1f} ms CPU: wall {both_wall / per:.0f}x, "
+          f"CPU {both_cpu / cpu_per:.0f}x")
+    return {"nbgrader_feedback_further_cpu_ms": round(feedback_cpu * 1000),
+            "same_work_ratio": round(both_wall / per), "same_work_cpu_ratio": round(both_cpu / cpu_per)}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trainees", type=int, default=200)
@@ -355,6 +374,7 @@ def main(argv: list[str] | None = None) -> int:
         # nbgrader's start (about 2.5 s of CPU) weighs on a small sample: its cost for each further submission
         # is the fairer comparison, from a second run on four times the sample.
         larger = min(4 * len(sample), args.trainees)
+        figures: dict[str, object] = {}
         if larger > len(sample):
             more = tmp / "plain-larger"
             shutil.copytree(plain, more, ignore=shutil.ignore_patterns("submitted", "autograded", "gradebook.db"))
@@ -369,7 +389,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"plain nbgrader autograde, {larger} submissions: {more_wall:.1f} s wall, {more_cpu:.1f} CPU s; "
                   f"each submission beyond the first {len(sample)}: {marginal_wall * 1000:.0f} ms wall, "
                   f"{marginal_cpu * 1000:.0f} ms CPU: wall {marginal_wall / per:.0f}x, CPU "
-                  f"{marginal_cpu / cpu_per:.0f}x course grade's")
+                  f"{marginal_cpu / cpu_per:.0f}x course grade's (which writes the feedback pages too)")
+            figures.update(nbgrader_further_ms=round(marginal_wall * 1000),
+                           nbgrader_further_cpu_ms=round(marginal_cpu * 1000),
+                           further_ratio=round(marginal_wall / per), further_cpu_ratio=round(marginal_cpu / cpu_per))
+            if not extra:
+                figures.update(same_work(plain, more, sample_assignment, extra_n, marginal_wall, marginal_cpu,
+                                         per, cpu_per))
 
         a, b = scores(plain, sample_assignment, sample), scores(course, sample_assignment, sample)
         differ = sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k))
@@ -377,7 +403,6 @@ def main(argv: list[str] | None = None) -> int:
         for key in differ[:10]:
             print(f"  differs: {key}: nbgrader {a.get(key)} vs course grade {b.get(key)}")
 
-        figures: dict[str, object] = {}
         if args.feedback_again:
             # After hand grading: every page written again from the gradebook, against nbgrader's own command
             # on the sample (whose autograded/ the plain run above made).

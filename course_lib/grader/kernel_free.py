@@ -131,6 +131,27 @@ class _OwnedNotebook(NotebookNode):
         return self
 
 
+def _as_read(value: Any) -> Any:
+    """``value`` with every mapping in it a ``NotebookNode``, as ``nbformat.reads`` gives it: nbgrader's steps
+    add plain dicts (a restored cell's metadata), which nbconvert's templates read by attribute. Converted in
+    place; what already is a ``NotebookNode`` is only walked."""
+    if isinstance(value, dict):
+        if not isinstance(value, NotebookNode):
+            value = NotebookNode(value)
+        for key, item in value.items():
+            if isinstance(item, (dict, list)):
+                converted = _as_read(item)
+                if converted is not item:
+                    dict.__setitem__(value, key, converted)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            if isinstance(item, (dict, list)):
+                converted = _as_read(item)
+                if converted is not item:
+                    value[index] = converted
+    return value
+
+
 class BatchGrader:
     """One worker's kernel-free grading; build once per process, then :meth:`grade` batches."""
 
@@ -303,9 +324,8 @@ class BatchGrader:
         written = []
         for nb, resources in item.notebooks:
             resources["output_extension"] = ".ipynb"
-            text = self.notebook_writer.writes(nb)
-            self.grader.write_single_notebook(text, resources)
-            written.append((resources["unique_key"], text))
+            self.grader.write_single_notebook(self.notebook_writer.writes(nb), resources)
+            written.append((resources["unique_key"], _as_read(nb)))
         self.grader.set_permissions(item.assignment, item.student)
         mark_graded(item.dest, item.source, inputs)
         item.notes[:0] = submission_notes([nb for nb, _ in item.notebooks], item.dest, timeout)
@@ -319,8 +339,9 @@ class BatchGrader:
         finally:
             item.notebooks = []  # memory stays flat: nothing of a finished submission is kept
 
-    def write_feedback(self, assignment: str, student: str, notebooks: list[tuple[str, str]]) -> None:
-        """The feedback pages of one graded submission, from its autograded notebooks (name, JSON text).
+    def write_feedback(self, assignment: str, student: str, notebooks: list[tuple[str, Any]]) -> None:
+        """The feedback pages of one graded submission, from its autograded notebooks (name, notebook: as
+        written to autograded/ or as read from there; the pages change it, so nothing else may use it after).
 
         ``GenerateFeedback``'s own copy, preprocessors (``GetGrades`` reading this submission's rows at
         once, see submission_reads.py), exporter and permissions; then the feedback marker.
@@ -332,10 +353,9 @@ class BatchGrader:
         out.mkdir(parents=True)
         with regular_files_only((MARKER_PREFIX,)):
             BaseConverter.init_assignment(self.feedback, assignment, student)
-        for name, text in notebooks:
+        for name, notebook in notebooks:
             resources = _resources(self.feedback, dest / f"{name}.ipynb")
-            # A notebook nbgrader wrote (validated as it was written): parsed again, not validated again.
-            graded = _OwnedNotebook(nbformat.v4.reads(text))
+            graded = _OwnedNotebook(notebook)
             reads = (self.feedback_reads or BatchReads(self.gradebook, [(assignment, student)])).reads(
                 name, assignment, student)
             with shared_gradebook(reads):
@@ -352,7 +372,8 @@ class BatchGrader:
         submitted = Path(fmt(self.coursedir.submitted_directory, student, assignment))
         if not is_marked(dest, submitted):
             raise SubmissionProblem("not graded as submitted (or its grading did not finish): run `course grade`")
-        notebooks = [(name, (dest / f"{name}.ipynb").read_text(encoding="utf-8"))
+        # A notebook nbgrader wrote (validated as it was written): parsed, not validated again.
+        notebooks = [(name, nbformat.v4.reads((dest / f"{name}.ipynb").read_text(encoding="utf-8")))
                      for name in self._known_notebooks(assignment) if (dest / f"{name}.ipynb").is_file()]
         if not notebooks:
             raise SubmissionProblem("no graded notebook of the assignment in autograded/")

@@ -20,7 +20,7 @@ import numpy as np
 
 from ..models.written_reply import Criterion, SentenceCue, WrittenReplyExercise
 from .kept_vectors import kept_encoding
-from .reply_text import Negation, any_match, compiled, cue_in, is_word_list, sentences
+from .reply_text import Negation, any_match, compiled, cue_in, is_word_list, sentences, unquoted
 from .sentence_model import model
 
 __all__ = ["MEANING_THRESHOLD", "SentenceReading", "act_examples", "preload", "read_reply"]
@@ -113,8 +113,9 @@ def read_reply(exercise: WrittenReplyExercise, text: str) -> list[SentenceReadin
         for act_id in [a for a in acts if a in cues and any_match(cues[a].unless, sentence)]:
             del acts[act_id]
         # Negative acts by cue (the patterns were written for exactly these phrasings).
+        cue_text = negation.masked(unquoted(sentence))  # the same for every cue
         for act_id, cue in cues.items():
-            if cue_in(cue, sentence, negation):
+            if cue_in(cue, sentence, negation, cue_text):
                 acts[act_id] = 1.0
         negative = tuple(sorted(a for a in acts if a in negative_ids))
         listed = is_word_list(exercise, sentence)

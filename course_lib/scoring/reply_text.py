@@ -68,12 +68,14 @@ _WRITER = re.compile(r"\b(i|we)\b", re.IGNORECASE)
 _CUSTOMER = re.compile(r"\byou\b", re.IGNORECASE)
 
 
-def cue_in(cue: SentenceCue, sentence: str, negation: Negation) -> bool:
+def cue_in(cue: SentenceCue, sentence: str, negation: Negation, masked: str | None = None) -> bool:
     """The cue is said in the sentence: outside quotation marks, not negated just before ("please do not ring
-    the main number"), not by the writer where it is the customer's job, and no ``unless`` pattern is there."""
+    the main number"), not by the writer where it is the customer's job, and no ``unless`` pattern is there.
+    ``masked``: ``negation.masked(unquoted(sentence))``, when the caller looks for several cues in it."""
     if any_match(cue.unless, sentence):
         return False
-    masked = negation.masked(unquoted(sentence))
+    if masked is None:
+        masked = negation.masked(unquoted(sentence))
     for pattern in cue.patterns:
         for match in compiled(pattern).finditer(masked):
             if negation.negates_before(masked, match.start()):

@@ -346,6 +346,20 @@ def test_course_feedback_after_hand_grading_writes_what_nbgrader_writes(courses,
     assert "Not marked yet" not in good and "Not marked yet (2 points)" in feedback_text(ours, "empty")
 
 
+def test_a_page_written_while_grading_is_the_page_course_feedback_writes(courses, tmp_path):
+    """Grading renders each page from the notebook it has just written (in memory); `course feedback` reads
+    that notebook back from autograded/. Restored, edited and hostile cells included, the pages are the same."""
+    again = tmp_path / "again"
+    shutil.copytree(courses["free"], again, symlinks=True)
+    ran = course_cli(again, "feedback", ASSIGNMENT, env=courses["env"])
+    assert "Traceback" not in ran.stderr and ran.returncode == 0, ran.stdout + ran.stderr
+    compared = set()
+    for page in (courses["free"] / "feedback").glob(f"*/{ASSIGNMENT}/{ASSIGNMENT}.html"):
+        assert (again / page.relative_to(courses["free"])).read_bytes() == page.read_bytes(), page
+        compared.add(page.parts[-3])
+    assert {"good", "hostile", "deleted", "edited", "tampered", "extra"} <= compared, compared
+
+
 def test_bad_input_is_named_and_the_rest_graded(courses):
     out = courses["ran_free"].stdout
     for student, reason in BAD.items():
