@@ -13,7 +13,10 @@
    (sampled from /proc every 0.2 s).
 3. In the same run, grades a sample of S trainees of one assignment with plain
    ``nbgrader autograde`` (one process, kernels) in a copy: per-submission
-   cost side by side.
+   cost side by side. nbgrader's start is taken out by a second run on four
+   times the sample (each further submission's cost); and, since ``course
+   grade`` writes the feedback pages too, ``nbgrader generate_feedback`` is
+   run on both samples after their ``autograde``: the same work on both sides.
    With ``--feedback-again``: ``course feedback`` (every page again, as after
    hand grading) against ``nbgrader generate_feedback`` on the sample.
    And (``--steps-sample``) the same trainees graded with ``--nbgrader-steps``
