@@ -160,8 +160,8 @@ class RestoreCheckCells(OverwriteCells):
         order = [name for name in self._source_order() if name in cells] or list(cells)
         grade_cells = {cell.name: cell for cell in source_nb.grade_cells}
         solution_ids = {cell.name for cell in source_nb.solution_cells}
+        present = [cell.metadata.get("nbgrader", {}).get("grade_id") for cell in nb.cells]  # kept in step below
         for name in order:
-            present = [cell.metadata.get("nbgrader", {}).get("grade_id") for cell in nb.cells]
             if name not in grade_cells or name in present:
                 continue
             self.log.warning("Graded cell %s is missing from the submission: restored from the gradebook", name)
@@ -171,6 +171,7 @@ class RestoreCheckCells(OverwriteCells):
             earlier = set(order[: order.index(name)])
             after = max((i for i, grade_id in enumerate(present) if grade_id in earlier), default=-1)
             nb.cells.insert(after + 1, restored)
+            present.insert(after + 1, restored.metadata.get("nbgrader", {}).get("grade_id"))
         return nb, resources
 
     def _source_order(self) -> list[str]:
