@@ -325,7 +325,8 @@ class BatchGrader:
         for nb, resources in item.notebooks:
             resources["output_extension"] = ".ipynb"
             self.grader.write_single_notebook(self.notebook_writer.writes(nb), resources)
-            written.append((resources["unique_key"], _as_read(nb)))
+            if feedback:
+                written.append((resources["unique_key"], _as_read(nb)))
         self.grader.set_permissions(item.assignment, item.student)
         mark_graded(item.dest, item.source, inputs)
         item.notes[:0] = submission_notes([nb for nb, _ in item.notebooks], item.dest, timeout)

@@ -207,18 +207,18 @@ def copy_regular_file(source: str, dest: str) -> None:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise OSError(f"{source} is not a regular file")
-        with open(fd, "rb", closefd=False) as handle:
-            data = handle.read()
+        out = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+        try:
+            # In blocks, as shutil: a large file handed in must not sit whole in a worker's memory.
+            while block := os.read(fd, 1 << 20):
+                view = memoryview(block)
+                while view:
+                    view = view[os.write(out, view):]
+            os.fchmod(out, stat.S_IMODE(info.st_mode))
+        finally:
+            os.close(out)
     finally:
         os.close(fd)
-    out = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(out, view):]
-        os.fchmod(out, stat.S_IMODE(info.st_mode))
-    finally:
-        os.close(out)
 
 
 class _ShutilCopyingRegularFiles:
