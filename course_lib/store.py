@@ -18,7 +18,6 @@ overwritten).
 from __future__ import annotations
 
 import errno
-import glob
 import json
 import math
 import os
@@ -129,7 +128,16 @@ class AnswerStore:
 
     def quarantined(self, exercise_id: str) -> list[Path]:
         """Corrupt answers files of ``exercise_id`` that were moved aside, oldest first."""
-        return sorted(self.directory.glob(f"{glob.escape(exercise_id)}.json.corrupt-*"))
+        prefix = f"{exercise_id}.json.corrupt-"
+        return sorted(self.directory / name for name in self._names() if name.startswith(prefix))
+
+    def _names(self) -> list[str]:
+        """The names in the folder (none if it cannot be listed): one listing matched by prefix and suffix,
+        where a glob per look-up compiled its pattern each time (graders look for every trainee's files)."""
+        try:
+            return os.listdir(self.directory)
+        except OSError:
+            return []
 
     def saved_at(self, exercise_id: str) -> datetime | None:
         """When the answer on disk was saved (None: nothing readable there)."""
@@ -336,7 +344,11 @@ class AnswerStore:
     def _remove_orphans(self, exercise_id: str) -> None:
         """Delete temporary files of ``exercise_id`` that a crashed save left behind."""
         cutoff = time.time() - TMP_GRACE_SECONDS
-        for leftover in self.directory.glob(f".{glob.escape(exercise_id)}.json.*.tmp"):
+        prefix = f".{exercise_id}.json."
+        for name in self._names():
+            if not (name.startswith(prefix) and name.endswith(".tmp") and len(name) >= len(prefix) + 4):
+                continue  # not ".<id>.json.*.tmp"
+            leftover = self.directory / name
             try:
                 if leftover.lstat().st_mtime < cutoff:
                     leftover.unlink()

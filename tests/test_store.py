@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import json
 import multiprocessing
 import os
@@ -12,6 +13,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from course_lib.store import TMP_GRACE_SECONDS, AnswerStore, CorruptAnswersError
 
@@ -265,3 +268,25 @@ def test_two_processes_saving_at_once_lose_no_answer(tmp_path):
     lost = sorted(must_survive - kept)
     assert not lost, f"{len(lost)} answers lost, e.g. {lost[:5]}"
     assert any(any(log) for log in logs.values()), "the two copies never overlapped; the test proved nothing"
+
+
+_NAME_PARTS = ["m1-quiz", "m1-quiz2", ".m1-quiz", ".json", ".corrupt-", "corrupt-", ".tmp", ".", "-", "*", "[x]", "1"]
+
+
+_NAMES = st.lists(st.sampled_from(_NAME_PARTS), min_size=1, max_size=5).map("".join).filter(
+    lambda name: name not in (".", ".."))
+
+
+@settings(max_examples=150, deadline=None)
+@given(names=st.sets(_NAMES, max_size=8))
+def test_corrupt_and_leftover_files_are_found_by_the_names_glob_would_match(tmp_path_factory, names):
+    folder = tmp_path_factory.mktemp("answers")
+    old = time.time() - 2 * TMP_GRACE_SECONDS
+    for name in names:
+        (folder / name).write_text("{")
+        os.utime(folder / name, (old, old))
+    store = AnswerStore(folder)
+    assert store.quarantined("m1-quiz") == sorted(folder.glob(f"{glob.escape('m1-quiz')}.json.corrupt-*"))
+    leftovers = set(folder.glob(f".{glob.escape('m1-quiz')}.json.*.tmp"))
+    store._remove_orphans("m1-quiz")  # an old temporary file of the exercise is removed, nothing else
+    assert {folder / name for name in names} - set(folder.iterdir()) == leftovers

@@ -270,6 +270,10 @@ def check_nbgrader() -> None:
     assert isinstance(Exporter()._preprocessors, list), "nbconvert's Exporter._preprocessors is not a list"
     assert "def init_destination" in inspect.getsource(converters_base.BaseConverter), (
         "nbgrader's BaseConverter.init_destination is gone: review _LockedAutograde")
+    from nbgrader.nbgraderformat import MetadataValidator
+    from nbgrader.nbgraderformat.v3 import MetadataValidatorV3
+    assert MetadataValidator is MetadataValidatorV3 and "Duplicate grade id" in inspect.getsource(
+        MetadataValidatorV3.validate_nb), "nbgrader's metadata check is no longer V3's: review kept_steps.py"
     assert "jsonschema.validate(" in inspect.getsource(nbgraderformat_common), (
         "nbgrader.nbgraderformat.common no longer validates with jsonschema.validate: review checked_schemas_once")
     for module in GRADEBOOK_MODULES:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -126,8 +126,18 @@ def load_exercise_file(path: Path | str) -> ExerciseBase:
 
 def content_dirs() -> list[Path]:
     """Content folders, first match wins: $COURSE_CONTENT_PATH entries, then packaged."""
-    extra = [Path(p) for p in os.environ.get(CONTENT_PATH_ENV, "").split(os.pathsep) if p]
-    return [*extra, PACKAGED_CONTENT]
+    return list(_dirs_for(os.environ.get(CONTENT_PATH_ENV, "")))
+
+
+@lru_cache(maxsize=16)
+def _dirs_for(setting: str) -> tuple[Path, ...]:
+    # Made once per value of the setting: a grading run asks for the folders for every exercise it scores.
+    return (*(Path(p) for p in setting.split(os.pathsep) if p), PACKAGED_CONTENT)
+
+
+@lru_cache(maxsize=16)
+def _pin_key(setting: str) -> tuple[str, ...]:
+    return tuple(str(folder) for folder in _dirs_for(setting))
 
 
 def _content_files_in(folder: Path) -> list[Path]:
@@ -153,18 +163,19 @@ def pinned_content() -> Iterator[None]:
     Only the content path in force when the block starts is pinned: another path (a test's, a trainee's
     kernel) is walked as before, so an edited or new content file is seen there at once.
     """
-    key = tuple(str(folder) for folder in content_dirs())
+    key = _pin_key(os.environ.get(CONTENT_PATH_ENV, ""))
     _PINNED[key] = tuple(content_files())
     try:
         yield
     finally:
         _PINNED.pop(key, None)
         _exercise_ids_among.cache_clear()
+        _load_pinned.cache_clear()
 
 
 def _pinned_files() -> tuple[Path, ...] | None:
     """The content files pinned for the content path in force (see pinned_content), or None."""
-    return _PINNED.get(tuple(str(folder) for folder in content_dirs())) if _PINNED else None
+    return _PINNED.get(_pin_key(os.environ.get(CONTENT_PATH_ENV, ""))) if _PINNED else None
 
 
 def content_files() -> list[Path]:
@@ -224,7 +235,19 @@ def _load_cached(path: str, mtime_ns: int, standards: tuple[str, int] | None) ->
 
 def load_exercise(exercise_id: str) -> ExerciseBase:
     """The validated exercise ``exercise_id`` (cached until its file or the standards file changes)."""
-    files = {path.name: path for path in content_files()}
+    pinned = _pinned_files()
+    if pinned is not None:  # nobody changes pinned content: each exercise is looked up once
+        return _load_pinned(pinned, exercise_id)
+    return _load(content_files(), exercise_id)
+
+
+@lru_cache(maxsize=512)
+def _load_pinned(files: tuple[Path, ...], exercise_id: str) -> ExerciseBase:
+    return _load(files, exercise_id)
+
+
+def _load(content: Iterable[Path], exercise_id: str) -> ExerciseBase:
+    files = {path.name: path for path in content}
     path = files.get(f"{exercise_id}.yaml")
     if path is None:
         folders = ", ".join(str(d) for d in content_dirs())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import logging
 
 import nbformat
 import pytest
@@ -33,23 +34,48 @@ def _notebook(cells: list[tuple[str, dict | None]]) -> nbformat.NotebookNode:
     return nb
 
 
-def _outcome(step, nb):
-    """What the step did: the notebook it returned, or the error it raised (class and message)."""
+def _outcome(step, nb, caplog):
+    """What the step did: the notebook it returned, or the error it raised (class and message), and the
+    warnings it logged."""
+    caplog.clear()
     try:
-        return "passed", step.preprocess(nb, {})[0]
+        done = "passed", step.preprocess(nb, {})[0]
     except Exception as exc:  # noqa: BLE001 - the comparison is the point
-        return type(exc).__name__, str(exc)
+        done = type(exc).__name__, str(exc)
+    return done, [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.tuples(st.sampled_from(["code", "markdown"]), st.one_of(st.none(), _METADATA)), max_size=5))
-def test_the_kept_metadata_check_decides_as_nbgraders_on_any_metadata(cells):
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(cells=st.lists(st.tuples(st.sampled_from(["code", "markdown"]), st.one_of(st.none(), _METADATA)), max_size=5))
+def test_the_kept_metadata_check_decides_as_nbgraders_on_any_metadata(cells, caplog):
     kept = KeptCheckCellMetadata()
-    theirs = _outcome(CheckCellMetadata(), _notebook(copy.deepcopy(cells)))
-    assert _outcome(kept, _notebook(copy.deepcopy(cells))) == theirs
+    theirs = _outcome(CheckCellMetadata(), _notebook(copy.deepcopy(cells)), caplog)
+    assert _outcome(kept, _notebook(copy.deepcopy(cells)), caplog) == theirs
     with checked_schemas_once():  # as in a grading worker: each schema checked once, valid cells remembered
-        for _ in range(2):  # the kept validator carries nothing from one notebook to the next
-            assert _outcome(kept, _notebook(copy.deepcopy(cells))) == theirs
+        for _ in range(2):  # a remembered cell passes as before; a warning or an error comes again
+            assert _outcome(kept, _notebook(copy.deepcopy(cells)), caplog) == theirs
+        for cell in cells:  # each cell alone, after the whole notebook: the same as nbgrader's on its own
+            alone = _outcome(CheckCellMetadata(), _notebook([copy.deepcopy(cell)]), caplog)
+            assert _outcome(kept, _notebook([copy.deepcopy(cell)]), caplog) == alone
+
+
+_VALID = {"grade": True, "solution": False, "locked": False, "grade_id": "q1", "points": 1, "schema_version": 3}
+
+
+@pytest.mark.parametrize("first, then", [
+    ({**_VALID, "cell_type": "markdown"}, {**_VALID, "cell_type": "markdown"}),  # a warning, each time
+    (_VALID, {**_VALID, "points": True}),  # True is not a number, though True == 1
+    (_VALID, {**_VALID, "grade": 1}),  # nor a boolean
+    ({**_VALID, "points": 1.0}, {**_VALID, "points": "1"}),
+])
+def test_a_remembered_cell_decides_only_for_the_same_metadata(first, then, caplog):
+    kept = KeptCheckCellMetadata()
+    with checked_schemas_once():
+        for meta in (first, then):
+            theirs = _outcome(CheckCellMetadata(), _notebook([("code", dict(meta))]), caplog)
+            assert _outcome(kept, _notebook([("code", dict(meta))]), caplog) == theirs
+    assert theirs[0][0] != "passed" or theirs[1], "each case ends in an error or a warning"
 
 
 @pytest.mark.parametrize("meta", [
