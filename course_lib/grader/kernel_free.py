@@ -174,6 +174,7 @@ class BatchGrader:
             self.feedback.exporter.register_preprocessor(step)
         self.gradebook = Gradebook(self.coursedir.db_url, self.coursedir.course_id)
         self._notebooks: dict[str, list[str]] = {}
+        self._from_source: dict[str, tuple[str, list[str]]] = {}
         self.known_valid = KnownValid()  # nbformat's validation, each valid lesson cell checked once
         self.notebook_writer = NotebookWriter(known_valid=self.known_valid)  # nbformat.writes' text
 
@@ -191,6 +192,7 @@ class BatchGrader:
     def start(self) -> None:
         """A new batch: steps that keep gradebook reads for a batch start afresh."""
         self.feedback_reads = None
+        self._from_source = {}
         for step in self.sanitize:
             if isinstance(step, (RestoreCheckCells, KeptKernelspec)):
                 step.start_batch()
@@ -258,11 +260,19 @@ class BatchGrader:
                 item.notebooks.append((nb, resources))
         self.gradebook.db.rollback()  # the steps above only read
 
+    def _source_files(self, assignment: str) -> tuple[str, list[str]]:
+        """The assignment's source folder and the files of it that replace a trainee's (nbgrader's answer),
+        listed once a batch: the same for every submission of the assignment."""
+        if assignment not in self._from_source:
+            source = self.coursedir.format_path(self.coursedir.source_directory, ".", assignment)
+            files = set(find_all_files(source, self.coursedir.ignore + ["*.ipynb"]))
+            files -= {os.path.join(source, x) for x in self.grader.exclude_overwriting.get(assignment, [])}
+            self._from_source[assignment] = (source, sorted(files))
+        return self._from_source[assignment]
+
     def _overwrite_from_source(self, item: Prepared) -> None:
         """``Autograde.init_assignment``: the source's non-notebook files replace the trainee's (except excluded)."""
-        source = self.coursedir.format_path(self.coursedir.source_directory, ".", item.assignment)
-        files = set(find_all_files(source, self.coursedir.ignore + ["*.ipynb"]))  # nbgrader's answer
-        files -= {os.path.join(source, x) for x in self.grader.exclude_overwriting.get(item.assignment, [])}
+        source, files = self._source_files(item.assignment)
         for filename in files:
             dest = item.dest / os.path.relpath(filename, source)
             dest.parent.mkdir(parents=True, exist_ok=True)

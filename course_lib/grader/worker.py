@@ -55,9 +55,10 @@ def init_worker(argv: Sequence[str], log_file: str) -> None:
     os.close(fd)
     to_file = logging.FileHandler(log_file)
     to_file.setFormatter(logging.Formatter(f"[%(levelname)s {os.getpid()}] %(message)s"))
-    # nbgrader logs several lines a submission: written a batch at a time, not one write each. A warning or
-    # an error goes out at once, with the lines before it; the rest at the end of each batch and on exit.
-    handler = logging.handlers.MemoryHandler(LOG_BUFFER, flushLevel=logging.WARNING, target=to_file)
+    # nbgrader logs several lines a submission: written a batch at a time, not one write each. An error goes
+    # out at once, with the lines before it; the rest at the end of each batch and on exit. (Not at each
+    # warning: nbgrader warns of a changed checksum for every check cell with hidden tests, a write each.)
+    handler = logging.handlers.MemoryHandler(LOG_BUFFER, flushLevel=logging.ERROR, target=to_file)
     multiprocessing.util.Finalize(handler, handler.flush, exitpriority=10)
     STATE["log_handler"] = handler
     STATE["app"].log.addHandler(handler)
