@@ -39,6 +39,26 @@ def code_cell(page: Page, source: str):
     return page.locator(".jp-CodeCell").filter(has=page.locator(".jp-InputArea", has_text=source))
 
 
+def run_cell(page: Page, cell) -> None:
+    """Run ``cell`` as a trainee does (a click in its editor, Shift+Enter) and wait until it has run.
+
+    A keystroke can land while a widget above is redrawn and takes the focus: then the cell's prompt never
+    changes (a queued or running cell shows ``[*]`` at once), and the trainee presses again; so does this.
+    """
+    prompt = cell.locator(".jp-InputPrompt")
+    before = prompt.inner_text()
+    for attempt in range(3):
+        cell.locator(".jp-InputArea-editor").click()
+        page.keyboard.press("Shift+Enter")
+        try:
+            expect(prompt).not_to_have_text(before, timeout=10_000)
+            break
+        except AssertionError:
+            if attempt == 2:
+                raise
+    expect(prompt).not_to_contain_text("*", timeout=RUN_TIMEOUT)
+
+
 def open_alone(page: Page, lab, notebook: str) -> None:
     """Like :func:`open_notebook`, with ``reset``: tabs an earlier test left in the workspace are closed."""
     page.goto(lab.lab_url(notebook) + "&reset", timeout=LOAD_TIMEOUT)

@@ -19,7 +19,7 @@ from course_lib.scoring.roleplay import render  # noqa: E402
 from tests.synthetic import answer_for  # noqa: E402
 
 from .conftest import REPO_ROOT, start_lab  # noqa: E402
-from .lab_actions import RUN_TIMEOUT, code_cell, open_notebook, run_all  # noqa: E402
+from .lab_actions import RUN_TIMEOUT, code_cell, open_notebook, run_all, run_cell  # noqa: E402
 
 
 @pytest.fixture
@@ -57,8 +57,7 @@ def _saved_once(answers, key: str, value, timeout: float = RUN_TIMEOUT / 1000) -
 
 def _run_check(page: Page):
     check = code_cell(page, 'check("m4-phone-roleplay")')
-    check.locator(".jp-InputArea-editor").click()
-    page.keyboard.press("Shift+Enter")
+    run_cell(page, check)
     return check.locator(".jp-OutputArea")
 
 
@@ -134,8 +133,7 @@ def test_self_assessment_band_and_chart(page: Page, course_lab, request) -> None
         top_band = next(b for b in exercise.bands if b.min_true <= total - 3 <= b.max_true)
         expect(widget).to_contain_text(top_band.label)
         check = code_cell(page, 'check("m7-self-assessment")')
-        check.locator(".jp-InputArea-editor").click()
-        page.keyboard.press("Shift+Enter")
+        run_cell(page, check)
         output = check.locator(".jp-OutputArea")
         expect(output).to_contain_text(top_band.label, timeout=RUN_TIMEOUT)
         expect(output).to_contain_text(f"Score: {exercise.points:g} of {exercise.points:g} points")

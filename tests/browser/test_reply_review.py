@@ -26,7 +26,7 @@ from course_lib.store import AnswerStore  # noqa: E402
 from tests.nbgrader.course import make_course, nbgrader, submit_synthetic  # noqa: E402
 
 from .conftest import REPO_ROOT, LabServer, start_lab  # noqa: E402
-from .lab_actions import RUN_TIMEOUT, code_cell, open_alone, run_all_and_wait  # noqa: E402
+from .lab_actions import RUN_TIMEOUT, code_cell, open_alone, run_all_and_wait, run_cell  # noqa: E402
 
 pytestmark = pytest.mark.browser
 LOAD_TIMEOUT = 90_000
@@ -72,8 +72,7 @@ def test_the_trainee_is_told_the_trainer_will_mark_the_reply(page: Page, module5
     expect(reply.locator(".widget-label", has_text="Reply of")).to_contain_text("saved", timeout=RUN_TIMEOUT)
     check = code_cell(page, 'check("m5-recovery-reply")')
     check.scroll_into_view_if_needed()
-    check.locator(".jp-InputArea-editor").click()
-    page.keyboard.press("Shift+Enter")
+    run_cell(page, check)
     output = check.locator(".jp-OutputArea")
     expect(output).to_contain_text("Your trainer will mark this reply: it is not in English", timeout=RUN_TIMEOUT)
     expect(output).to_contain_text("Score: to be marked by your trainer")
