@@ -140,6 +140,11 @@ def _pin_key(setting: str) -> tuple[str, ...]:
     return tuple(str(folder) for folder in _dirs_for(setting))
 
 
+def _content_path_key() -> tuple[str, ...]:
+    """The content path in force, as ``_PINNED`` knows it."""
+    return _pin_key(os.environ.get(CONTENT_PATH_ENV, ""))
+
+
 def _content_files_in(folder: Path) -> list[Path]:
     """The content files under ``folder``: id-named ``*.yaml`` files outside hidden folders, sorted."""
     found = []
@@ -163,7 +168,7 @@ def pinned_content() -> Iterator[None]:
     Only the content path in force when the block starts is pinned: another path (a test's, a trainee's
     kernel) is walked as before, so an edited or new content file is seen there at once.
     """
-    key = _pin_key(os.environ.get(CONTENT_PATH_ENV, ""))
+    key = _content_path_key()
     _PINNED[key] = tuple(content_files())
     try:
         yield
@@ -175,7 +180,7 @@ def pinned_content() -> Iterator[None]:
 
 def _pinned_files() -> tuple[Path, ...] | None:
     """The content files pinned for the content path in force (see pinned_content), or None."""
-    return _PINNED.get(_pin_key(os.environ.get(CONTENT_PATH_ENV, ""))) if _PINNED else None
+    return _PINNED.get(_content_path_key()) if _PINNED else None
 
 
 def content_files() -> list[Path]:
